@@ -1,0 +1,3 @@
+from packweb_tui.cli import main
+
+main()

@@ -1,0 +1,274 @@
+"""The `packweb` command line: every use case, for scripts and remote support.
+
+Exit status: 0 success, 2 bad usage or bad input (one line per problem on stderr, saying
+what and where), 1 operational failure. No traceback reaches the user without --debug."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+from packweb_tui.config import Config, load_config, operator_login, resolve_db_url, user_data_dir
+from packweb_tui.domain.errors import InputError, InputErrors
+from packweb_tui.domain.requests import RequestStatus
+
+_T = TypeVar("_T")
+
+if TYPE_CHECKING:  # the store is imported only when a command needs it
+    from packweb_tui.store.database import Database
+
+
+@dataclass
+class Context:
+    db_option: str | None
+    config_option: str | None
+    debug: bool
+    _config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_option)
+        return self._config
+
+    @property
+    def db_url(self) -> str:
+        return resolve_db_url(self.db_option, self.config)
+
+    @property
+    def operator(self) -> str:
+        return operator_login()
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    click.echo(f"packweb : {message}", err=True)
+    sys.exit(code)
+
+
+def run(ctx: Context, work: Callable[[Database], Awaitable[_T]], url: str | None = None) -> _T:
+    """Open the database (creating or upgrading its schema), run `work`, close; turn every
+    failure into a clear message and an exit status."""
+
+    async def main() -> _T:
+        from packweb_tui.store.database import Database
+
+        db = await Database.open(url or ctx.db_url)
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    return guarded(ctx, lambda: asyncio.run(main()))
+
+
+def guarded(ctx: Context, action: Callable[[], _T]) -> _T:
+    try:
+        return action()
+    except InputErrors as errors:
+        for error in errors.errors:
+            click.echo(str(error), err=True)
+        fail(f"{len(errors.errors)} erreur(s), rien n'a été enregistré", 2)
+    except InputError as error:
+        fail(str(error), 2)
+    except (KeyboardInterrupt, click.exceptions.Exit, SystemExit):
+        raise
+    except Exception as error:
+        if ctx.debug:
+            raise
+        fail(describe_failure(error), 1)
+
+
+def describe_failure(error: Exception) -> str:
+    """A one-line French account of an operational failure."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    if isinstance(error, OperationalError | OSError | ConnectionError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    ):
+        detail = str(getattr(error, "orig", None) or error).splitlines()[0]
+        return f"base de données inaccessible : {detail}"
+    first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return f"échec : {first_line} (relancez avec --debug pour le détail)"
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_option", metavar="URL", help="Base de données (SQLite ou PostgreSQL).")
+@click.option("--config", "config_option", metavar="PATH", help="Fichier de configuration TOML.")
+@click.option("--debug", is_flag=True, help="Affiche le détail technique des erreurs.")
+@click.version_option(package_name="packweb-tui", message="packweb %(version)s")
+@click.pass_context
+def cli(
+    click_ctx: click.Context, db_option: str | None, config_option: str | None, debug: bool
+) -> None:
+    """PackWeb Console : l'espace numérique de la cantine.
+
+    Sans commande, ouvre la console."""
+    ctx = Context(db_option, config_option, debug)
+    click_ctx.obj = ctx
+    if click_ctx.invoked_subcommand is None:
+        open_console(ctx, guarded(ctx, lambda: ctx.db_url), demo=False)
+
+
+def open_console(ctx: Context, url: str, demo: bool) -> None:
+    from packweb_tui.tui.app import PackWebApp
+
+    app = PackWebApp(db_url=url, operator=ctx.operator, demo=demo)
+    guarded(ctx, app.run)
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+# --- db -------------------------------------------------------------------------------------
+@cli.group()
+def db() -> None:
+    """Schéma de la base de données."""
+
+
+@db.command("upgrade")
+@pass_context
+def db_upgrade(ctx: Context) -> None:
+    """Crée ou met à jour le schéma."""
+    from packweb_tui.store.schema import HEAD_REVISION
+
+    async def work(_db: Database) -> None:
+        return None
+
+    run(ctx, work)
+    click.echo(f"Schéma à jour ({HEAD_REVISION}).")
+
+
+# --- establishments -------------------------------------------------------------------------
+@cli.group()
+def establishments() -> None:
+    """Les établissements servis par ce serveur."""
+
+
+@establishments.command("add")
+@click.argument("uai")
+@click.argument("name")
+@pass_context
+def establishments_add(ctx: Context, uai: str, name: str) -> None:
+    """Ajoute l'établissement UAI (7 chiffres et la lettre de contrôle) nommé NAME."""
+    from packweb_tui.services.establishments import add_establishment
+
+    view = run(ctx, lambda d: add_establishment(d, uai, name, ctx.operator))
+    click.echo(f"Établissement {view.uai} « {view.name} » ajouté.")
+
+
+@establishments.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@pass_context
+def establishments_list(ctx: Context, as_json: bool) -> None:
+    """Liste les établissements."""
+    from packweb_tui.services.establishments import list_establishments
+
+    views = run(ctx, list_establishments)
+    if as_json:
+        print_json([v.to_json() for v in views])
+        return
+    if not views:
+        click.echo("Aucun établissement. Ajoutez-en un : packweb establishments add UAI NOM")
+    for v in views:
+        click.echo(
+            f"{v.uai}  {v.name}  ({v.hosts} hôtes, {v.pending_requests} demandes en attente)"
+        )
+
+
+# --- hosts ----------------------------------------------------------------------------------
+@cli.group()
+def hosts() -> None:
+    """Les hôtes (élèves, commensaux, stagiaires)."""
+
+
+@hosts.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--uai", help="UAI des lignes sans colonne uai.")
+@click.option("--dry-run", is_flag=True, help="Vérifie et compte sans rien enregistrer.")
+@pass_context
+def hosts_import(ctx: Context, file: Path, uai: str | None, dry_run: bool) -> None:
+    """Importe ou met à jour les hôtes d'un fichier CSV (tout ou rien)."""
+    from packweb_tui.services.hosts import import_hosts, read_hosts_file
+
+    records = guarded(ctx, lambda: read_hosts_file(file, uai))
+    report = run(ctx, lambda d: import_hosts(d, records, ctx.operator, file.name, dry_run))
+    click.echo(("Simulation : " if dry_run else "") + report.summary())
+
+
+# --- requests -------------------------------------------------------------------------------
+@cli.group()
+def requests() -> None:
+    """Les demandes de création de compte."""
+
+
+@requests.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_context
+def requests_import(ctx: Context, file: Path) -> None:
+    """Importe des demandes (fichier JSON), puis les rapproche des hôtes."""
+    from packweb_tui.services.requests import import_requests, read_requests_file
+
+    records = guarded(ctx, lambda: read_requests_file(file))
+    report = run(ctx, lambda d: import_requests(d, records, ctx.operator, file.name))
+    click.echo(report.summary())
+
+
+@requests.command("list")
+@click.option("--uai", help="Un seul établissement.")
+@click.option(
+    "--status",
+    type=click.Choice([s.value for s in RequestStatus]),
+    help="pending, approved ou rejected.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@pass_context
+def requests_list(ctx: Context, uai: str | None, status: str | None, as_json: bool) -> None:
+    """Liste les demandes avec leur rapprochement."""
+    from packweb_tui.services.requests import list_requests
+
+    wanted = RequestStatus(status) if status else None
+    views = run(ctx, lambda d: list_requests(d, uai, wanted))
+    if as_json:
+        print_json([v.to_json() for v in views])
+        return
+    for v in views:
+        when = v.submitted_at.astimezone().strftime("%d/%m/%Y %H:%M")
+        click.echo(
+            f"{v.id:>6}  {v.uai}  {when}  …{v.card_digits}  {v.last_name.upper()} "
+            f"{v.first_name}  <{v.email}>  {v.status.label}  {v.match_kind.label}"
+        )
+    click.echo(f"{len(views)} demande(s).")
+
+
+# --- demo -----------------------------------------------------------------------------------
+@cli.command()
+@click.option("--reset", is_flag=True, help="Reconstruit les données de démonstration.")
+@click.option("--load-only", is_flag=True, help="Prépare les données sans ouvrir la console.")
+@pass_context
+def demo(ctx: Context, reset: bool, load_only: bool) -> None:
+    """Ouvre la console sur les données de démonstration (base SQLite à part)."""
+    from packweb_tui.services.demo import demo_db_url, prepare_demo
+
+    url = ctx.db_option or demo_db_url(user_data_dir())
+    loaded = run(ctx, lambda d: prepare_demo(d, ctx.operator, reset), url=url)
+    if load_only:
+        click.echo(("Données de démonstration chargées : " if loaded else "Démo prête : ") + url)
+        return
+    open_console(ctx, url, demo=True)
+
+
+def main() -> None:
+    cli(prog_name="packweb")

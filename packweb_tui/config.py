@@ -1,0 +1,145 @@
+"""Configuration: where the database is, how to send mail, how to reach the portal.
+
+Order of precedence for the database: `--db`, then `PACKWEB_DB_URL`, then `[database] url`
+of the configuration file, then a SQLite file in the user's data directory. The file itself
+is `--config`, else `PACKWEB_CONFIG`, else `<user config dir>/packweb/packweb.toml`, else
+`/etc/packweb/packweb.toml`. Secrets are read from files, never written in the TOML."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packweb_tui.domain.errors import InputError
+
+SYSTEM_CONFIG = Path("/etc/packweb/packweb.toml")
+DEFAULT_SYNC_SCHEDULE = "30 2 * * *"  # nightly at 02:30, Europe/Paris
+
+
+def user_config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("packweb")) / "packweb.toml"
+
+
+def user_data_dir() -> Path:
+    from platformdirs import user_data_dir as data_dir
+
+    return Path(data_dir("packweb"))
+
+
+def default_db_url() -> str:
+    return f"sqlite+aiosqlite:///{user_data_dir() / 'packweb.db'}"
+
+
+def operator_login() -> str:
+    """The OS login of whoever runs this: every action is recorded under it."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid{os.getuid()}"
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str = "localhost"
+    port: int = 587
+    security: str = "starttls"
+    username: str | None = None
+    password_file: Path | None = None
+    sender: str | None = None
+
+
+@dataclass(frozen=True)
+class PortalConfig:
+    url: str | None = None
+    token_files: dict[str, Path] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    database_url: str | None = None
+    smtp: SmtpConfig = field(default_factory=SmtpConfig)
+    portal: PortalConfig = field(default_factory=PortalConfig)
+    sync_schedule: str = DEFAULT_SYNC_SCHEDULE
+    letters_directory: Path | None = None
+
+
+def find_config_path(explicit: str | None) -> Path | None:
+    """The configuration file to read, or None when there is none (all defaults)."""
+    if explicit:
+        return Path(explicit).expanduser()
+    if env := os.environ.get("PACKWEB_CONFIG"):
+        return Path(env).expanduser()
+    for candidate in (user_config_path(), SYSTEM_CONFIG):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(explicit: str | None = None) -> Config:
+    """Read and check the configuration file; InputError naming the file and the key."""
+    path = find_config_path(explicit)
+    if path is None:
+        return Config()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("fichier de configuration introuvable", str(path)) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InputError(f"TOML invalide : {error}", str(path)) from None
+    return _parse(raw, path)
+
+
+def _parse(raw: dict[str, Any], path: Path) -> Config:
+    def section(name: str) -> dict[str, Any]:
+        value = raw.get(name, {})
+        if not isinstance(value, dict):
+            raise InputError(f"[{name}] doit être une section", str(path))
+        return value
+
+    def get(sec: dict[str, Any], name: str, key: str, kind: type, default: Any) -> Any:
+        value = sec.get(key, default)
+        if value is not None and not isinstance(value, kind):
+            raise InputError(f"[{name}] {key} : {kind.__name__} attendu", str(path))
+        return value
+
+    def as_path(value: str | None) -> Path | None:
+        return None if value is None else (path.parent / Path(value).expanduser())
+
+    db, smtp, portal, sync, letters = (
+        section(n) for n in ("database", "smtp", "portal", "sync", "letters")
+    )
+    security = get(smtp, "smtp", "security", str, "starttls")
+    if security not in ("starttls", "tls", "none"):
+        raise InputError(f"[smtp] security « {security} » : starttls, tls ou none", str(path))
+    tokens = portal.get("tokens", {})
+    if not isinstance(tokens, dict) or not all(isinstance(v, str) for v in tokens.values()):
+        raise InputError('[portal.tokens] : UAI = "chemin du fichier" attendu', str(path))
+    return Config(
+        path=path,
+        database_url=get(db, "database", "url", str, None),
+        smtp=SmtpConfig(
+            host=get(smtp, "smtp", "host", str, "localhost"),
+            port=get(smtp, "smtp", "port", int, 587),
+            security=security,
+            username=get(smtp, "smtp", "username", str, None),
+            password_file=as_path(get(smtp, "smtp", "password_file", str, None)),
+            sender=get(smtp, "smtp", "sender", str, None),
+        ),
+        portal=PortalConfig(
+            url=get(portal, "portal", "url", str, None),
+            token_files={uai.upper(): as_path(p) or Path(p) for uai, p in tokens.items()},
+        ),
+        sync_schedule=get(sync, "sync", "schedule", str, DEFAULT_SYNC_SCHEDULE),
+        letters_directory=as_path(get(letters, "letters", "directory", str, None)),
+    )
+
+
+def resolve_db_url(explicit: str | None, config: Config) -> str:
+    return explicit or os.environ.get("PACKWEB_DB_URL") or config.database_url or default_db_url()

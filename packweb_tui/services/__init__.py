@@ -1,0 +1,1 @@
+"""Use cases shared by the console, the command line and the portal."""

@@ -1,0 +1,103 @@
+"""The schools this server serves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from packweb_tui.domain.errors import InputError
+from packweb_tui.domain.names import clean_text
+from packweb_tui.domain.requests import RequestStatus
+from packweb_tui.domain.uai import normalize_uai
+from packweb_tui.services import audit
+from packweb_tui.services.errors import UnknownEstablishment
+from packweb_tui.store.database import Database
+from packweb_tui.store.models import AccountRequest, Establishment, Host, PortalSettings
+
+
+@dataclass(frozen=True, slots=True)
+class EstablishmentView:
+    id: int
+    uai: str
+    name: str
+    hosts: int = 0
+    pending_requests: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "uai": self.uai,
+            "name": self.name,
+            "hosts": self.hosts,
+            "pending_requests": self.pending_requests,
+        }
+
+
+async def add_establishment(db: Database, uai: str, name: str, operator: str) -> EstablishmentView:
+    """Register a school (with default portal settings); InputError if the UAI is invalid or
+    already registered."""
+    code = normalize_uai(uai)
+    label = clean_text(name)
+    if not label:
+        raise InputError("nom de l'établissement vide")
+    async with db.writing() as session:
+        if await session.scalar(select(Establishment.id).where(Establishment.uai == code)):
+            raise InputError(f"établissement {code} déjà enregistré")
+        establishment = Establishment(uai=code, name=label[:200])
+        session.add(establishment)
+        await session.flush()
+        session.add(PortalSettings(establishment_id=establishment.id))
+        audit.record(
+            session,
+            operator,
+            "establishment.add",
+            "establishment",
+            [establishment.id],
+            establishment.id,
+            uai=code,
+            name=label,
+        )
+    return EstablishmentView(establishment.id, code, establishment.name)
+
+
+async def list_establishments(db: Database) -> list[EstablishmentView]:
+    """Every establishment by UAI, with its count of hosts and of pending requests."""
+    hosts = (
+        select(Host.establishment_id, func.count().label("n"))
+        .group_by(Host.establishment_id)
+        .subquery()
+    )
+    pending = (
+        select(AccountRequest.establishment_id, func.count().label("n"))
+        .where(AccountRequest.status == RequestStatus.PENDING)
+        .group_by(AccountRequest.establishment_id)
+        .subquery()
+    )
+    query = (
+        select(Establishment, func.coalesce(hosts.c.n, 0), func.coalesce(pending.c.n, 0))
+        .outerjoin(hosts, hosts.c.establishment_id == Establishment.id)
+        .outerjoin(pending, pending.c.establishment_id == Establishment.id)
+        .order_by(Establishment.uai)
+    )
+    async with db.reading() as session:
+        rows = (await session.execute(query)).all()
+    return [EstablishmentView(e.id, e.uai, e.name, int(h), int(p)) for e, h, p in rows]
+
+
+async def establishment_ids(session: AsyncSession, uais: set[str]) -> dict[str, int]:
+    """UAI → id for the given codes (unknown ones are simply absent)."""
+    if not uais:
+        return {}
+    rows = await session.execute(
+        select(Establishment.uai, Establishment.id).where(Establishment.uai.in_(uais))
+    )
+    return {uai: id_ for uai, id_ in rows.tuples()}
+
+
+async def require_establishment(session: AsyncSession, uai: str) -> Establishment:
+    code = normalize_uai(uai)
+    establishment = await session.scalar(select(Establishment).where(Establishment.uai == code))
+    if establishment is None:
+        raise UnknownEstablishment(code)
+    return establishment

@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy models, the engine, sessions, migrations and queries."""

@@ -1,0 +1,53 @@
+"""Creating or upgrading the schema on first use.
+
+The common case (schema already current) must stay cheap: it reads the Alembic version row
+with one query and does not import Alembic at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+# The newest migration under migrations/versions; a test checks they agree.
+HEAD_REVISION = "0001_initial"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_PG_LOCK_KEY = 0x7061636B  # "pack": one migrator at a time on a shared server
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    try:
+        async with engine.connect() as conn:
+            row = (await conn.execute(text("SELECT version_num FROM alembic_version"))).first()
+    except DBAPIError:
+        return None  # no table yet: a new database
+    return str(row[0]) if row else None
+
+
+async def ensure_schema(engine: AsyncEngine) -> bool:
+    """Bring the schema to HEAD_REVISION; True when a migration ran."""
+    if await current_revision(engine) == HEAD_REVISION:
+        return False
+    async with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            schema = (await conn.execute(text("SELECT current_schema()"))).scalar()
+            if schema is None:  # the search_path names a schema that does not exist yet
+                path = (await conn.execute(text("SHOW search_path"))).scalar_one()
+                name = str(path).split(",")[0].strip().strip('"')
+                await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{name}"'))
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+        await conn.run_sync(_upgrade)
+    return True
+
+
+def _upgrade(connection: Connection) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")

@@ -1,0 +1,85 @@
+"""Shared fixtures: a fresh database on each engine (a SQLite file, a PostgreSQL schema)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from packweb_tui.store.database import Database
+
+PG_URL = os.environ.get("PACKWEB_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+ENGINES = ["sqlite", "postgresql"]
+
+
+def _pg_reachable() -> str | None:
+    """None when PostgreSQL answers, else why not."""
+    import asyncpg
+
+    async def probe() -> None:
+        dsn = PG_URL.replace("postgresql+asyncpg", "postgresql")
+        conn = await asyncpg.connect(dsn, timeout=5)
+        await conn.close()
+
+    try:
+        asyncio.run(probe())
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def pg_available() -> None:
+    why = _pg_reachable()
+    if why is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL must be reachable under CI ({PG_URL}): {why}")
+        pytest.skip(f"PostgreSQL unreachable: {why}")
+
+
+def _drop_schema(schema: str) -> None:
+    import asyncpg
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(PG_URL.replace("postgresql+asyncpg", "postgresql"))
+        try:
+            await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        finally:
+            await conn.close()
+
+    asyncio.run(drop())
+
+
+def make_db_url(engine: str, tmp_path: Path) -> Iterator[str]:
+    if engine == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'packweb.db'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    yield f"{PG_URL}?schema={schema}"
+    _drop_schema(schema)
+
+
+@pytest.fixture(params=ENGINES)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of a new, empty database: a SQLite file, then a PostgreSQL schema."""
+    if request.param == "postgresql":
+        request.getfixturevalue("pg_available")
+    yield from make_db_url(request.param, tmp_path)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'packweb.db'}"
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    database = await Database.open(db_url)
+    try:
+        yield database
+    finally:
+        await database.close()
