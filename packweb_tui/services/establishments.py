@@ -92,7 +92,7 @@ async def establishment_ids(session: AsyncSession, uais: set[str]) -> dict[str, 
     rows = await session.execute(
         select(Establishment.uai, Establishment.id).where(Establishment.uai.in_(uais))
     )
-    return {uai: id_ for uai, id_ in rows.tuples()}
+    return {uai: id_ for uai, id_ in rows}
 
 
 async def require_establishment(session: AsyncSession, uai: str) -> Establishment:

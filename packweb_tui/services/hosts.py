@@ -81,7 +81,7 @@ async def import_hosts(
                             Host.establishment_id == establishment_id
                         )
                     )
-                ).tuples()
+                )
             }
             inserts: list[dict[str, object]] = []
             updates: list[dict[str, object]] = []

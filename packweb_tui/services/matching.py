@@ -177,6 +177,6 @@ async def _candidates_of(
                 .where(RequestCandidate.request_id.in_(part))
                 .order_by(RequestCandidate.request_id, RequestCandidate.host_id)
             )
-        ).tuples():
+        ):
             found[rid].append(hid)
     return {rid: tuple(sorted(h)) for rid, h in found.items()}

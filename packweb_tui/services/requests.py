@@ -172,7 +172,7 @@ async def list_requests(
     if status is not None:
         query = query.where(AccountRequest.status == status)
     async with db.reading() as session:
-        rows = (await session.execute(query)).tuples().all()
+        rows = (await session.execute(query)).all()
         cards: dict[int, list[str]] = defaultdict(list)
         for part in chunks([r.id for r, _, _ in rows]):
             for rid, card in (
@@ -182,7 +182,7 @@ async def list_requests(
                     .where(RequestCandidate.request_id.in_(part))
                     .order_by(Host.card)
                 )
-            ).tuples():
+            ):
                 cards[rid].append(card)
     return [
         RequestView(

@@ -1,0 +1,171 @@
+"""The command line, through click's runner and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from packweb_tui.cli import cli
+
+UAI = "0750655E"
+
+
+def invoke(db_url: str, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def hosts_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "hosts.csv"
+    path.write_bytes(
+        "uai;carte;nom;prénom;type;mode;classe\r\n"
+        f"{UAI};123456;Dupont;Marie-Hélène;élève;prépayé;2nde A\r\n"
+        f"{UAI};7654321;Lefèvre;Hélène;commensal;forfait;\r\n".encode("cp1252")
+    )
+    return path
+
+
+def test_full_flow(db_url: str, hosts_csv: Path, tmp_path: Path) -> None:
+    assert invoke(db_url, "establishments", "add", UAI, "Lycée Victor-Hugo")[0] == 0
+    code, out, _ = invoke(db_url, "hosts", "import", str(hosts_csv))
+    assert code == 0 and "2 ont été créé(s)" in out
+    requests = tmp_path / "requests.json"
+    requests.write_text(
+        json.dumps(
+            [
+                {
+                    "portal_id": "w-1",
+                    "uai": UAI,
+                    "card_digits": "23456",
+                    "last_name": "DUPONT",
+                    "first_name": "Marie Helene",
+                    "email": "parent@exemple.fr",
+                    "submitted_at": "2026-09-01T20:15:00+02:00",
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = invoke(db_url, "requests", "import", str(requests))
+    assert code == 0 and "1 nouvelle(s)" in out
+    code, out, _ = invoke(db_url, "requests", "list", "--json", "--uai", UAI)
+    [item] = json.loads(out)
+    assert item["status"] == "pending"
+    assert item["match"]["kind"] == "exact" and item["match"]["cards"] == ["123456"]
+    code, out, _ = invoke(db_url, "establishments", "list", "--json")
+    assert json.loads(out) == [
+        {"uai": UAI, "name": "Lycée Victor-Hugo", "hosts": 2, "pending_requests": 1}
+    ]
+
+
+def test_bad_rows_exit_2_and_write_nothing(sqlite_url: str, tmp_path: Path) -> None:
+    invoke(sqlite_url, "establishments", "add", UAI, "Lycée")
+    bad = tmp_path / "hosts.csv"
+    bad.write_text(
+        f"uai;carte;nom;prenom;type;mode\n{UAI};123456;A;B;eleve;forfait\n"
+        f"{UAI};;A;B;eleve;forfait\n{UAI};123457;A;B;prof;forfait\n"
+    )
+    code, out, err = invoke(sqlite_url, "hosts", "import", str(bad))
+    assert code == 2 and out == ""
+    assert "hosts.csv, ligne 3 : numéro de carte vide" in err
+    assert "hosts.csv, ligne 4 : type « prof » inconnu" in err
+    assert "rien n'a été enregistré" in err
+    assert '"hosts": 0' in invoke(sqlite_url, "establishments", "list", "--json")[1]
+
+
+def test_unknown_establishment_says_how_to_add_it(sqlite_url: str, hosts_csv: Path) -> None:
+    code, _, err = invoke(sqlite_url, "hosts", "import", str(hosts_csv))
+    assert code == 2
+    assert f"packweb establishments add {UAI} NOM" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["establishments", "add", "0750655F", "X"], "lettre de contrôle devrait être E"),
+        (["hosts", "import", "/nonexistent/h.csv"], "lecture impossible"),
+        (["requests", "import", "/nonexistent/r.json"], "lecture impossible"),
+        (["requests", "list", "--uai", "123"], "UAI « 123 » invalide"),
+    ],
+)
+def test_bad_input_is_one_clear_line(sqlite_url: str, args: list[str], message: str) -> None:
+    code, _, err = invoke(sqlite_url, *args)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_bad_json(sqlite_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    path.write_text("[{")
+    code, _, err = invoke(sqlite_url, "requests", "import", str(path))
+    assert code == 2 and "r.json : JSON invalide" in err
+
+
+def test_bad_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "packweb.toml"
+    config.write_text("[smtp]\nport = 'vingt-cinq'\n")
+    result = CliRunner().invoke(cli, ["--config", str(config), "establishments", "list"])
+    assert result.exit_code == 2 and "[smtp] port : int attendu" in result.stderr
+
+
+def test_config_file_gives_the_database(tmp_path: Path) -> None:
+    db_file = tmp_path / "from-config.db"
+    config = tmp_path / "packweb.toml"
+    config.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{db_file}"\n')
+    env = {k: v for k, v in os.environ.items() if k != "PACKWEB_DB_URL"}
+    result = CliRunner(env=env).invoke(
+        cli, ["--config", str(config), "establishments", "add", UAI, "Lycée"]
+    )
+    assert result.exit_code == 0 and db_file.exists()
+
+
+def run_packweb(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "packweb_tui", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+        check=False,
+    )
+
+
+def test_subprocess_round_trip(sqlite_url: str, hosts_csv: Path) -> None:
+    assert run_packweb("--db", sqlite_url, "db", "upgrade").returncode == 0
+    assert run_packweb("--db", sqlite_url, "establishments", "add", UAI, "Lycée").returncode == 0
+    done = run_packweb(
+        "hosts", "import", str(hosts_csv), "--dry-run", env={"PACKWEB_DB_URL": sqlite_url}
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Simulation : 2 hôte(s) lu(s) : 2 seraient créé(s)")
+
+
+def test_unreachable_server_exits_1_without_traceback() -> None:
+    done = run_packweb(
+        "--db", "postgresql+asyncpg://postgres@127.0.0.1:1/test", "establishments", "list"
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("packweb : base de données inaccessible")
+    assert "Traceback" not in done.stderr
+
+
+def test_debug_shows_the_traceback() -> None:
+    done = run_packweb(
+        "--debug",
+        "--db",
+        "postgresql+asyncpg://postgres@127.0.0.1:1/test",
+        "establishments",
+        "list",
+    )
+    assert done.returncode == 1 and "Traceback" in done.stderr
+
+
+def test_usage_errors_exit_2() -> None:
+    done = run_packweb("requests", "list", "--status", "maybe")
+    assert done.returncode == 2
