@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from packweb_tui.config import Config, load_config, operator_login, resolve_db_url, user_data_dir
+from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.requests import RequestStatus
 
@@ -245,7 +246,7 @@ def requests_list(ctx: Context, uai: str | None, status: str | None, as_json: bo
         print_json([v.to_json() for v in views])
         return
     for v in views:
-        when = v.submitted_at.astimezone().strftime("%d/%m/%Y %H:%M")
+        when = format_instant(v.submitted_at)
         click.echo(
             f"{v.id:>6}  {v.uai}  {when}  …{v.card_digits}  {v.last_name.upper()} "
             f"{v.first_name}  <{v.email}>  {v.status.label}  {v.match_kind.label}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -216,3 +217,14 @@ def test_bare_path_means_sqlite(tmp_path: Path) -> None:
     url = normalize_url(str(tmp_path / "x.db"))
     assert url.drivername == "sqlite+aiosqlite" and url.database == str(tmp_path / "x.db")
     assert normalize_url("postgresql://h/db").drivername == "postgresql+asyncpg"
+
+
+async def test_two_first_uses_at_once_both_succeed(db_url: str) -> None:
+    """Two consoles (or a console and the daemon) opening a new database together."""
+    first, second = await asyncio.gather(Database.open(db_url), Database.open(db_url))
+    try:
+        for db in (first, second):
+            assert await schema.current_revision(db.engine) == schema.HEAD_REVISION
+    finally:
+        await first.close()
+        await second.close()

@@ -12,6 +12,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from packweb_tui.store.engine import WRITE_OPTION
+
 # The newest migration under migrations/versions; a test checks they agree.
 HEAD_REVISION = "0001_initial"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -31,14 +33,16 @@ async def ensure_schema(engine: AsyncEngine) -> bool:
     """Bring the schema to HEAD_REVISION; True when a migration ran."""
     if await current_revision(engine) == HEAD_REVISION:
         return False
-    async with engine.begin() as conn:
+    # On SQLite the writing option makes it BEGIN IMMEDIATE: two first uses at once queue up
+    # instead of failing; on PostgreSQL an advisory lock does the same.
+    async with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
         if engine.dialect.name == "postgresql":
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
             schema = (await conn.execute(text("SELECT current_schema()"))).scalar()
             if schema is None:  # the search_path names a schema that does not exist yet
                 path = (await conn.execute(text("SHOW search_path"))).scalar_one()
                 name = str(path).split(",")[0].strip().strip('"')
                 await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{name}"'))
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
         await conn.run_sync(_upgrade)
     return True
 
