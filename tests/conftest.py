@@ -16,6 +16,15 @@ PG_URL = os.environ.get("PACKWEB_TEST_PG_URL", "postgresql+asyncpg://postgres@12
 ENGINES = ["sqlite", "postgresql"]
 
 
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the machine's configuration or writes in the user's data directory."""
+    for name in ("PACKWEB_DB_URL", "PACKWEB_CONFIG", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+
 def _pg_reachable() -> str | None:
     """None when PostgreSQL answers, else why not."""
     import asyncpg
