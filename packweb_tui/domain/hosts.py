@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import TypeVar
 
 from packweb_tui.domain.errors import InputError
@@ -45,11 +46,14 @@ def _choice(enum: type[_E], value: str, what: str) -> _E:
     raise InputError(f"{what} « {value.strip()} » inconnu ({allowed} attendu)")
 
 
+# A file of 100,000 rows spells its few types and modes the same way again and again.
+@lru_cache(maxsize=256)
 def parse_kind(value: str) -> HostKind:
     """`eleve`, `élève`, `Commensal`... → HostKind."""
     return _choice(HostKind, value, "type")
 
 
+@lru_cache(maxsize=256)
 def parse_mode(value: str) -> HostMode:
     """`prepaye`, `prépayé`, `forfait` → HostMode."""
     return _choice(HostMode, value, "mode")

@@ -31,10 +31,10 @@ def header_key(name: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Row:
     line: int
-    values: dict[str, str]
+    values: dict[str, str]  # cells already stripped of surrounding spaces
 
     def get(self, key: str) -> str:
-        return self.values.get(key, "").strip()
+        return self.values.get(key, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +67,12 @@ def read_table(data: bytes, source: str, required: Sequence[str], known: Sequenc
         raise InputError(f"colonne(s) manquante(s) : {', '.join(missing)}", where)
     rows = []
     for cells in reader:
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue  # blank lines (often at the end of an export) are not rows
-        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
+        if len(cells) > len(columns) and "".join(cells[len(columns) :]).strip():
             raise InputError(
                 f"{len(cells)} valeurs pour {len(columns)} colonnes (séparateur « {separator} »)",
                 f"{source}, ligne {reader.line_num}",
             )
-        rows.append(Row(reader.line_num, dict(zip(columns, cells, strict=False))))
+        rows.append(Row(reader.line_num, dict(zip(columns, map(str.strip, cells), strict=False))))
     return Table(columns, rows)

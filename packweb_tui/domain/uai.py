@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from packweb_tui.domain.errors import InputError
 
 _CHECK_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
@@ -13,6 +15,7 @@ def uai_check_letter(digits: str) -> str:
     return _CHECK_LETTERS[int(digits) % 23]
 
 
+@lru_cache(maxsize=1024)  # a file names a few establishments on every row
 def normalize_uai(value: str) -> str:
     """`value` as a valid UAI in capitals, or InputError saying what is wrong."""
     uai = value.strip().upper()

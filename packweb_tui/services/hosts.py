@@ -17,6 +17,7 @@ from packweb_tui.services import audit
 from packweb_tui.services.errors import UnknownEstablishment
 from packweb_tui.services.establishments import establishment_ids
 from packweb_tui.services.matching import rematch_pending
+from packweb_tui.store.bulk import execute_many
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import Host, table_of
 from packweb_tui.store.types import utcnow
@@ -86,8 +87,11 @@ async def import_hosts(
             inserts: list[dict[str, object]] = []
             updates: list[dict[str, object]] = []
             for host in rows:
-                values = _values(host)
                 known = existing.get(host.card)
+                if known is not None and known[1] == tuple(getattr(host, f) for f in _FIELDS):
+                    report.unchanged += 1  # the common case of a re-import: nothing to fold
+                    continue
+                values = _values(host)
                 if known is None:
                     inserts.append(
                         {
@@ -100,18 +104,17 @@ async def import_hosts(
                             "updated_at": now,
                         }
                     )
-                elif known[1] != tuple(values[f] for f in _FIELDS):
-                    updates.append({**values, "host_id": known[0], "updated_at": now})
                 else:
-                    report.unchanged += 1
+                    updates.append({**values, "host_id": known[0], "updated_at": now})
             report.created += len(inserts)
             report.updated += len(updates)
             if dry_run:
                 continue
             if inserts:
-                await session.execute(insert(_HOSTS), inserts)
+                await execute_many(session, insert(_HOSTS), inserts)
             if updates:
-                await session.execute(
+                await execute_many(
+                    session,
                     update(_HOSTS)
                     .where(_HOSTS.c.id == bindparam("host_id"))
                     .values(

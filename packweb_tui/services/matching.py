@@ -171,12 +171,10 @@ async def _candidates_of(
 ) -> dict[int, tuple[int, ...]]:
     found: dict[int, list[int]] = defaultdict(list)
     for part in chunks(request_ids):
-        for rid, hid in (
-            await session.execute(
-                select(RequestCandidate.request_id, RequestCandidate.host_id)
-                .where(RequestCandidate.request_id.in_(part))
-                .order_by(RequestCandidate.request_id, RequestCandidate.host_id)
-            )
+        for rid, hid in await session.execute(
+            select(RequestCandidate.request_id, RequestCandidate.host_id)
+            .where(RequestCandidate.request_id.in_(part))
+            .order_by(RequestCandidate.request_id, RequestCandidate.host_id)
         ):
             found[rid].append(hid)
     return {rid: tuple(sorted(h)) for rid, h in found.items()}

@@ -175,13 +175,11 @@ async def list_requests(
         rows = (await session.execute(query)).all()
         cards: dict[int, list[str]] = defaultdict(list)
         for part in chunks([r.id for r, _, _ in rows]):
-            for rid, card in (
-                await session.execute(
-                    select(RequestCandidate.request_id, Host.card)
-                    .join(Host, Host.id == RequestCandidate.host_id)
-                    .where(RequestCandidate.request_id.in_(part))
-                    .order_by(Host.card)
-                )
+            for rid, card in await session.execute(
+                select(RequestCandidate.request_id, Host.card)
+                .join(Host, Host.id == RequestCandidate.host_id)
+                .where(RequestCandidate.request_id.in_(part))
+                .order_by(Host.card)
             ):
                 cards[rid].append(card)
     return [

@@ -25,6 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from packweb_tui.domain.hosts import HostKind, HostMode
 from packweb_tui.domain.matching import MatchKind
+from packweb_tui.domain.payments import PaymentMethod as PaymentMethod  # also importable here
 from packweb_tui.domain.requests import RequestStatus
 from packweb_tui.store.types import UTCDateTime, utcnow
 
@@ -67,13 +68,6 @@ class OutboxStatus(enum.StrEnum):
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
-
-
-class PaymentMethod(enum.StrEnum):
-    EN_LIGNE = "en_ligne"
-    ESPECES = "especes"
-    CHEQUE = "cheque"
-    CARTE_BANCAIRE = "carte_bancaire"
 
 
 class PaymentTarget(enum.StrEnum):
