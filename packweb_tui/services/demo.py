@@ -24,6 +24,7 @@ from packweb_tui.domain.uai import normalize_uai
 from packweb_tui.resources import demo_dir
 from packweb_tui.services import audit
 from packweb_tui.services.establishments import add_establishment, establishment_ids
+from packweb_tui.services.files import read_input_file
 from packweb_tui.services.hosts import import_hosts, read_hosts_file
 from packweb_tui.services.payments import import_payments, read_payments_file
 from packweb_tui.services.requests import import_requests, read_requests_file
@@ -148,12 +149,7 @@ _RECEIVABLE_COLUMNS = ("uai", "carte", "libelle", "montant", "emis_le", "avis")
 
 
 def _table(path: Path, columns: Sequence[str]) -> list[Row]:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputErrors(
-            [InputError(f"lecture impossible ({error.strerror})", str(path))]
-        ) from None
+    data = read_input_file(path)
     try:
         return read_table(data, path.name, columns, columns).rows
     except InputError as error:

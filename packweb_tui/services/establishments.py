@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from packweb_tui.domain.errors import InputError
+from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.names import clean_text
 from packweb_tui.domain.requests import RequestStatus
 from packweb_tui.domain.uai import normalize_uai
@@ -93,6 +93,17 @@ async def establishment_ids(session: AsyncSession, uais: set[str]) -> dict[str, 
         select(Establishment.uai, Establishment.id).where(Establishment.uai.in_(uais))
     )
     return {uai: id_ for uai, id_ in rows}
+
+
+async def known_establishments(
+    session: AsyncSession, uais: set[str], source: str
+) -> dict[str, int]:
+    """UAI → id for every code of a file; InputErrors naming each unknown one (and how to
+    add it) refuses the whole file."""
+    ids = await establishment_ids(session, uais)
+    if unknown := sorted(uais - set(ids)):
+        raise InputErrors([UnknownEstablishment(uai, source) for uai in unknown])
+    return ids
 
 
 async def require_establishment(session: AsyncSession, uai: str) -> Establishment:

@@ -8,14 +8,13 @@ from pathlib import Path
 
 from sqlalchemy import bindparam, insert, select, update
 
-from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.hostfile import parse_hosts
 from packweb_tui.domain.hosts import HostRecord, card_suffix
 from packweb_tui.domain.names import fold_name
 from packweb_tui.domain.uai import normalize_uai
 from packweb_tui.services import audit
-from packweb_tui.services.errors import UnknownEstablishment
-from packweb_tui.services.establishments import establishment_ids
+from packweb_tui.services.establishments import known_establishments
+from packweb_tui.services.files import read_input_file
 from packweb_tui.services.matching import rematch_pending
 from packweb_tui.store.bulk import execute_many
 from packweb_tui.store.database import Database
@@ -46,12 +45,7 @@ class HostImportReport:
 def read_hosts_file(path: Path, default_uai: str | None = None) -> list[HostRecord]:
     """Parse a hosts file; InputErrors lists every bad row with its line number."""
     uai = normalize_uai(default_uai) if default_uai else None
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputErrors(
-            [InputError(f"lecture impossible ({error.strerror})", str(path))]
-        ) from None
+    data = read_input_file(path)
     return parse_hosts(data, path.name, uai)
 
 
@@ -67,10 +61,7 @@ async def import_hosts(
     report.by_uai = {uai: len(rows) for uai, rows in sorted(by_uai.items())}
     # A dry run reads only: its session never opens a writing transaction.
     async with db.reading() if dry_run else db.writing() as session:
-        ids = await establishment_ids(session, set(by_uai))
-        unknown = sorted(set(by_uai) - set(ids))
-        if unknown:
-            raise InputErrors([UnknownEstablishment(uai, source) for uai in unknown])
+        ids = await known_establishments(session, set(by_uai), source)
         now = utcnow()
         for uai, rows in by_uai.items():
             establishment_id = ids[uai]

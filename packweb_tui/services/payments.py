@@ -10,15 +10,14 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.hosts import HostMode
 from packweb_tui.domain.money import format_euros
 from packweb_tui.domain.paymentfile import parse_payments
 from packweb_tui.domain.payments import PaymentMethod, PaymentRecord
 from packweb_tui.domain.uai import normalize_uai
 from packweb_tui.services import audit
-from packweb_tui.services.errors import UnknownEstablishment
-from packweb_tui.services.establishments import establishment_ids
+from packweb_tui.services.establishments import known_establishments
+from packweb_tui.services.files import read_input_file
 from packweb_tui.services.matching import chunks
 from packweb_tui.store.bulk import execute_many
 from packweb_tui.store.database import Database
@@ -77,12 +76,7 @@ class PaymentView:
 
 def read_payments_file(path: Path) -> list[PaymentRecord]:
     """Parse a payments file; InputErrors lists every bad row with its line number."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputErrors(
-            [InputError(f"lecture impossible ({error.strerror})", str(path))]
-        ) from None
+    data = read_input_file(path)
     return parse_payments(data, path.name)
 
 
@@ -103,10 +97,7 @@ async def import_payments(
         by_uai[record.uai].append(record)
     report.by_uai = {uai: len(rows) for uai, rows in sorted(by_uai.items())}
     async with db.writing() as session:
-        ids = await establishment_ids(session, set(by_uai))
-        unknown = sorted(set(by_uai) - set(ids))
-        if unknown:
-            raise InputErrors([UnknownEstablishment(uai, source) for uai in unknown])
+        ids = await known_establishments(session, set(by_uai), source)
         now = utcnow()
         for uai, rows in by_uai.items():
             establishment_id = ids[uai]

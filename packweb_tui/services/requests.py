@@ -16,8 +16,8 @@ from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.requests import RequestRecord, RequestStatus, parse_request_items
 from packweb_tui.domain.uai import normalize_uai
 from packweb_tui.services import audit
-from packweb_tui.services.errors import UnknownEstablishment
-from packweb_tui.services.establishments import establishment_ids
+from packweb_tui.services.establishments import known_establishments
+from packweb_tui.services.files import read_input_file
 from packweb_tui.services.matching import chunks, rematch_pending
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import (
@@ -81,12 +81,9 @@ class RequestView:
 
 def read_requests_file(path: Path) -> list[RequestRecord]:
     """Parse a JSON file of requests; InputErrors names every bad item."""
+    data = read_input_file(path)
     try:
-        items = json.loads(path.read_bytes())
-    except OSError as error:
-        raise InputErrors(
-            [InputError(f"lecture impossible ({error.strerror})", str(path))]
-        ) from None
+        items = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InputErrors([InputError(f"JSON invalide ({error})", path.name)]) from None
     return parse_request_items(items, path.name)
@@ -102,10 +99,7 @@ async def import_requests(
     for record in records:
         unique.setdefault(record.portal_id, record)
     async with db.writing() as session:
-        ids = await establishment_ids(session, {r.uai for r in unique.values()})
-        unknown = sorted({r.uai for r in unique.values()} - set(ids))
-        if unknown:
-            raise InputErrors([UnknownEstablishment(uai, source) for uai in unknown])
+        ids = await known_establishments(session, {r.uai for r in unique.values()}, source)
         known: set[str] = set()
         for part in chunks(list(unique)):
             known.update(
