@@ -1,6 +1,6 @@
 """Time from launch to the first painted frame of the console.
 
-Prepares the demo database, then starts `packweb demo` in a pseudo-terminal (80x24, as over
+Prepares the demo database, then starts `packweb --db DEMO` in a pseudo-terminal (80x24, as over
 SSH) several times and measures how long until the screen shows the tab bar, and until it
 shows a figure read from the store (the panes have loaded). Prints the figures.
 
@@ -33,7 +33,7 @@ def launch(db_url: str, timeout: float = 30.0) -> tuple[float, float]:
     pid, fd = pty.fork()
     if pid == 0:  # child: the console, in an 80x24 terminal
         os.environ.update(TERM="xterm-256color", COLUMNS="80", LINES="24")
-        os.execv(sys.executable, [sys.executable, "-m", "packweb_tui", "--db", db_url, "demo"])
+        os.execv(sys.executable, [sys.executable, "-m", "packweb_tui", "--db", db_url])
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     start = time.perf_counter()
     seen = b""

@@ -1,0 +1,1 @@
+"""The console (Textual): a frame of tabbed panes over the services, keyboard first."""

@@ -1,0 +1,174 @@
+"""The PackWeb Console application: opens the store, keeps the establishment at work, and
+holds the keys that work everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette, Provider
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from packweb_tui.tui.commands import PackWebCommands
+from packweb_tui.tui.css import css_paths
+from packweb_tui.tui.keys import footer_key_label
+from packweb_tui.tui.screens.console import ConsoleScreen
+from packweb_tui.tui.screens.establishments import EstablishmentsScreen
+from packweb_tui.tui.screens.help import HelpScreen, key_sections
+
+if TYPE_CHECKING:
+    # The store is imported only once the frame is painted (SQLAlchemy takes 0.3 s to load).
+    from packweb_tui.services.establishments import EstablishmentView
+    from packweb_tui.store.database import Database
+
+
+class PackWebApp(App[None]):
+    TITLE = "PackWeb Console"
+    CSS_PATH = css_paths("app")
+    # The frame as a mode, not as the default screen: Textual loads a mode's CSS_PATH.
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {"console": ConsoleScreen}
+    DEFAULT_MODE = "console"
+    # Our commands only: Textual's own system commands speak English.
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {PackWebCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "f1,question_mark",
+            "help",
+            "Aide",
+            id="app.help",
+            key_display="F1/?",
+            tooltip="Toutes les touches de cet écran",
+        ),
+        Binding("q", "quit", "Quitter", id="app.quit", tooltip="Quitter la console"),
+        # ctrl+q quits from anywhere, dialogs and text fields included.
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quitter",
+            id="app.quit_anywhere",
+            tooltip="Quitter la console",
+            priority=True,
+            show=False,
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commandes",
+            id="app.command_palette",
+            tooltip="Palette de commandes : onglets, établissements, thème…",
+            priority=True,
+            show=False,
+        ),
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="app.ctrl_c"),
+    ]
+
+    # always_update: choosing the same establishment again reads its figures again.
+    establishment: reactive[EstablishmentView | None] = reactive(None, always_update=True)
+
+    def __init__(self, db_url: str, operator: str, demo: bool = False) -> None:
+        super().__init__()
+        self.db_url = db_url
+        self.operator = operator
+        self.demo = demo
+        self.db: Database | None = None
+        self.establishments: list[EstablishmentView] = []
+        self.error: str | None = None  # why the store could not be opened
+        self.ready = False  # the store is open and the establishments are known
+
+    def get_key_display(self, binding: Binding) -> str:
+        return binding.key_display or footer_key_label(binding.key)
+
+    # --- the store ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        # Open once the first frame is on screen: the operator sees the console at once, with
+        # "Ouverture de la base…" in the pane, however slow the server or the migration.
+        self.call_after_refresh(self._start_opening)
+
+    def _start_opening(self) -> None:
+        self.run_worker(self._open(), name="open-database", group="database")
+
+    async def _open(self) -> None:
+        from packweb_tui.services.establishments import list_establishments
+        from packweb_tui.services.overview import open_database
+
+        try:
+            self.db = await open_database(self.db_url)
+            self.establishments = await list_establishments(self.db)
+        except Exception as error:  # every failure ends the same way: a line, status 1
+            from packweb_tui.services.errors import OperationalError
+
+            detail = (str(error).splitlines() or [type(error).__name__])[0]
+            if isinstance(error, OperationalError):
+                self.error = detail  # already says what failed, in French
+            elif self.db is None:
+                self.error = f"ouverture de la base impossible : {detail}"
+            else:
+                self.error = f"lecture de la base impossible : {detail}"
+            self.exit(return_code=1, message=f"packweb : {self.error}")
+            return
+        self.refresh_bindings()
+        # The console starts on the first establishment by UAI (the list is sorted so).
+        self.establishment = self.establishments[0] if self.establishments else None
+        self.ready = True
+
+    async def on_unmount(self) -> None:
+        if self.db is not None:
+            await self.db.close()
+            self.db = None
+
+    # --- establishments ----------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_establishment" and self.db is None:
+            return None  # shown, greyed out, until the store is open
+        return True
+
+    def action_switch_establishment(self) -> None:
+        if self.db is None or any(isinstance(s, EstablishmentsScreen) for s in self.screen_stack):
+            return
+        self.run_worker(self._switch_establishment(), group="establishments", exclusive=True)
+
+    async def _switch_establishment(self) -> None:
+        from packweb_tui.services.establishments import list_establishments
+
+        assert self.db is not None
+        try:
+            self.establishments = await list_establishments(self.db)
+        except Exception as error:
+            self.notify(f"Lecture impossible : {error}", severity="error", markup=False)
+            return
+        current = self.establishment.uai if self.establishment else None
+        await self.push_screen(
+            EstablishmentsScreen(self.establishments, current), self._picked_establishment
+        )
+
+    def _picked_establishment(self, picked: EstablishmentView | None) -> None:
+        if picked is not None:
+            self.select_establishment(picked)
+
+    def select_establishment(self, establishment: EstablishmentView) -> None:
+        self.establishment = establishment
+
+    # --- tabs, help, palette, quitting ---------------------------------------------------------
+    def show_tab(self, tab_id: str) -> None:
+        """Bring the console forward (closing any dialog) on the tab `tab_id`."""
+        while not isinstance(self.screen, ConsoleScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+        if isinstance(self.screen, ConsoleScreen):
+            self.screen.action_show_tab(tab_id)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(key_sections(self.screen)))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(cast(App[object], self)):
+            self.push_screen(
+                CommandPalette(placeholder="Rechercher une commande…", id="--command-palette")
+            )
+
+    def action_help_quit(self) -> None:
+        # Textual's own reminder is in English; ctrl+c is a reflex worth answering.
+        self.notify("Pour quitter la console : [b]q[/b] ou [b]Ctrl+Q[/b].", title="Quitter ?")

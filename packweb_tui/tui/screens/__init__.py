@@ -1,0 +1,1 @@
+"""The console's screens: the tabbed frame and its dialogs."""

@@ -1,0 +1,113 @@
+"""The console's frame: header, one tab per task, footer of keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from packweb_tui.tui.css import css_paths
+from packweb_tui.tui.panes.accounts import AccountsPane
+from packweb_tui.tui.panes.credentials import CredentialsPane
+from packweb_tui.tui.panes.pane import OverviewPane
+from packweb_tui.tui.panes.requests import RequestsPane
+from packweb_tui.tui.panes.settings import SettingsPane
+from packweb_tui.tui.panes.sync import SyncPane
+from packweb_tui.tui.widgets.header import ConsoleHeader
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from packweb_tui.services.establishments import EstablishmentView
+    from packweb_tui.tui.app import PackWebApp
+
+# (pane id, tab label, pane class), in the order of the keys 1 to 5.
+TABS: tuple[tuple[str, str, type[OverviewPane]], ...] = (
+    ("requests", "Demandes", RequestsPane),
+    ("credentials", "Identifiants", CredentialsPane),
+    ("accounts", "Comptes", AccountsPane),
+    ("settings", "Configuration", SettingsPane),
+    ("sync", "Synchronisation", SyncPane),
+)
+_TABS_GROUP = Binding.Group("Onglets")
+
+
+class ConsoleScreen(Screen[None]):
+    # An 80-column terminal gets narrower margins (styles/pane.tcss).
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (typed so by Textual)
+        (0, "-narrow"),
+        (100, "-wide"),
+    ]
+    CSS_PATH = css_paths("console", "header", "pane", *(tab_id for tab_id, _, _ in TABS))
+    # Digits, not F-keys, switch tabs: they reach the console through any terminal and SSH
+    # client, where F-keys are often taken (F1 help, F10 menu, F11 full screen).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(
+                str(n),
+                f"show_tab('{tab_id}')",
+                label,
+                id=f"tab.{tab_id}",
+                group=_TABS_GROUP,
+                tooltip=f"Onglet {label}",
+            )
+            for n, (tab_id, label, _) in enumerate(TABS, start=1)
+        ),
+        # Priority: the switcher opens even from a text field (where ctrl+e means "end").
+        Binding(
+            "ctrl+e",
+            "app.switch_establishment",
+            "Établissement",
+            id="establishment.switch",
+            tooltip="Choisir l'établissement sur lequel travailler",
+            priority=True,
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="console")
+
+    @property
+    def packweb(self) -> PackWebApp:
+        from packweb_tui.tui.app import PackWebApp
+
+        assert isinstance(self.app, PackWebApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield ConsoleHeader(self.packweb.operator, self.packweb.demo)
+        with TabbedContent(id="tabs"):
+            for n, (tab_id, label, pane) in enumerate(TABS, start=1):
+                with TabPane(f"[$text-muted]{n}[/] {label}", id=tab_id):
+                    yield pane(id=f"{tab_id}-pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ConsoleHeader).show_establishment("…")
+        self.watch(self.app, "establishment", self._show_establishment, init=False)
+
+    def _show_establishment(self, establishment: EstablishmentView | None) -> None:
+        header = self.query_one(ConsoleHeader)
+        if establishment is None:
+            header.show_establishment("aucun établissement")
+        else:
+            header.show_establishment(f"{establishment.uai} {establishment.name}")
+        for pane in self.query(OverviewPane):
+            self._load(pane)
+
+    def _load(self, pane: OverviewPane) -> None:
+        establishment = self.packweb.establishment
+        pane.show(self.packweb.db, establishment.uai if establishment else None)
+
+    @on(TabbedContent.TabActivated)
+    def _reload_shown_pane(self, event: TabbedContent.TabActivated) -> None:
+        # Others may have changed the store meanwhile (the CLI, the nightly sync): a pane
+        # is read again each time it is shown.
+        if self.packweb.db is not None:
+            self._load(event.pane.query_one(OverviewPane))
+
+    def action_show_tab(self, tab_id: str) -> None:
+        self.query_one(TabbedContent).active = tab_id

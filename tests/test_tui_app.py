@@ -1,0 +1,267 @@
+"""The console's frame, driven by the keyboard as an operator would (80x24, as over SSH)."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from pathlib import Path
+
+import pytest
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.widgets import Input, Label, OptionList, Static, TabbedContent
+
+from packweb_tui.tui.app import PackWebApp
+from packweb_tui.tui.panes.pane import OPENING
+from packweb_tui.tui.screens.console import TABS, ConsoleScreen
+from packweb_tui.tui.screens.establishments import EstablishmentsScreen
+from packweb_tui.tui.screens.help import HelpScreen
+from tests.tui_support import (
+    COLLEGE,
+    LYCEE,
+    OPERATOR,
+    figures,
+    make_console_db,
+    make_empty_db,
+    wait_loaded,
+    wait_until,
+)
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def console_url(tmp_path: Path) -> str:
+    return make_console_db(tmp_path / "console.db")
+
+
+@pytest.fixture
+def empty_url(tmp_path: Path) -> str:
+    return make_empty_db(tmp_path / "empty.db")
+
+
+def header(app: PackWebApp) -> str:
+    return " ".join(
+        str(label.content) for label in app.screen.query("#header Label").results(Label)
+    )
+
+
+def active_tab(app: PackWebApp) -> str:
+    return app.screen.query_one(TabbedContent).active
+
+
+async def test_opens_on_the_first_establishment_with_the_operator(console_url: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert isinstance(app.screen, ConsoleScreen)
+        assert header(app) == f"PackWeb Console {COLLEGE[0]} {COLLEGE[1]} {OPERATOR}"
+        assert active_tab(app) == "requests"
+        assert "1 demande en attente, dont 1 depuis plus de 48 h" in figures(app, "requests")
+
+
+async def test_demo_is_said_in_the_header(console_url: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR, demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert header(app).endswith(f"{OPERATOR} · démo")
+
+
+async def test_the_frame_paints_before_the_store_is_open(console_url: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        # The first frame: the tabs are there, the pane says the store is being opened.
+        assert app.screen.query_one(TabbedContent)
+        assert figures(app, "requests") == OPENING
+        await wait_loaded(pilot)
+        assert figures(app, "requests") != OPENING
+
+
+async def test_every_tab_by_its_key_shows_live_figures(console_url: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        expected = {
+            "requests": "en attente",
+            "credentials": "0 compte sur le portail",
+            "accounts": "2 hôtes, dont 0 avec un identifiant du portail",
+            "settings": "Email des demandes de compte",
+            "sync": "Aucune synchronisation pour cet établissement.",
+        }
+        for key, (tab_id, _, _) in reversed(list(enumerate(TABS, start=1))):
+            await pilot.press(str(key))
+            await wait_until(pilot, partial(lambda wanted: active_tab(app) == wanted, tab_id))
+            assert expected[tab_id] in figures(app, tab_id)
+        # The arrows move along the tabs too (the tab bar has the focus).
+        await pilot.press("right")
+        assert active_tab(app) == "credentials"
+
+
+async def test_switcher_filters_picks_and_the_panes_follow(console_url: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("3")
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, EstablishmentsScreen))
+        options = app.screen.query_one(OptionList)
+        assert options.option_count == 2
+        assert options.highlighted == 0  # the current one
+        await pilot.press(*"victor")
+        assert app.screen.query_one(Input).value == "victor"
+        assert options.option_count == 1
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+        await wait_until(pilot, lambda: LYCEE[0] in header(app))
+        assert app.establishment is not None and app.establishment.uai == LYCEE[0]
+        assert "5 hôtes" in figures(app, "accounts")
+        assert "4 demandes en attente, dont 3 depuis plus de 48 h" in figures(app, "requests")
+        assert "La plus ancienne : 01/09/2026 08:00" in figures(app, "requests")
+
+        # Escape leaves everything as it was; arrows then Enter pick without typing.
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, EstablishmentsScreen))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+        assert app.establishment.uai == LYCEE[0]
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, EstablishmentsScreen))
+        await pilot.press("up", "enter")
+        await wait_until(pilot, lambda: COLLEGE[0] in header(app))
+        assert "2 hôtes" in figures(app, "accounts")
+
+
+async def test_switcher_says_when_nothing_matches(console_url: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, EstablishmentsScreen))
+        await pilot.press(*"zzz", "enter")
+        options = app.screen.query_one(OptionList)
+        assert "Aucun établissement ne correspond" in str(options.get_option_at_index(0).prompt)
+        assert isinstance(app.screen, EstablishmentsScreen)  # Enter picked nothing
+        await pilot.press("escape")
+        assert app.establishment is not None and app.establishment.uai == COLLEGE[0]
+
+
+async def test_help_lists_the_keys_of_the_app_and_of_the_screen(console_url: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        for key in ("f1", "question_mark"):
+            await pilot.press(key)
+            await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+            text = str(app.screen.query_one("#help-keys Static", Static).content)
+            for expected in (
+                "Sur cet écran",
+                "Onglet Demandes",
+                "Ctrl+E",
+                "Élément actif",
+                "Onglet suivant",
+                "Partout",
+                "Ctrl+Q, q",
+                "F1, ?",
+                "Ctrl+P",
+            ):
+                assert expected in text
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+
+
+async def test_help_from_the_switcher_lists_its_keys(console_url: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, EstablishmentsScreen))
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = str(app.screen.query_one("#help-keys Static", Static).content)
+        assert "Entrée" in text and "Échap" in text and "Ctrl+Q" in text
+        assert "Onglet Demandes" not in text  # the frame's keys do not work in the dialog
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, EstablishmentsScreen))
+
+
+async def test_command_palette_runs_commands(console_url: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"onglet comptes")
+        await pilot.pause(0.3)  # the palette searches in the background
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: active_tab(app) == "accounts")
+
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*f"etablissement {LYCEE[0]}")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: LYCEE[0] in header(app))
+        assert "5 hôtes" in figures(app, "accounts")
+
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"theme nord")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.theme == "nord")
+
+
+async def test_quit_by_key(console_url: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert app.db is None  # closed on the way out
+
+
+async def test_a_bad_database_gives_a_message_and_status_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "file").write_text("not a directory")
+    app = PackWebApp(db_url=f"sqlite+aiosqlite:///{tmp_path}/file/packweb.db", operator=OPERATOR)
+    await asyncio.wait_for(app.run_async(headless=True, size=SIZE), timeout=30)
+    assert app.return_code == 1
+    assert app.error is not None and app.error.startswith("base de données inaccessible : ")
+    err = capsys.readouterr().err
+    assert "packweb : base de données inaccessible" in err
+    assert "Traceback" not in err
+
+
+async def test_no_establishment_says_how_to_add_one(empty_url: str) -> None:
+    app = PackWebApp(db_url=empty_url, operator=OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert "aucun établissement" in header(app)
+        for tab_id, _, _ in TABS:
+            assert "packweb establishments add UAI NOM" in figures(app, tab_id)
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: isinstance(app.screen, EstablishmentsScreen))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+        assert app.establishment is None
+
+
+async def test_no_color_is_honoured(console_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert app.no_color
+        # The active tab is told apart by more than a colour.
+        assert app.screen.query_one("Tab.-active").styles.text_style.reverse
+
+
+def test_every_binding_has_an_id_and_french_words() -> None:
+    for owner in (PackWebApp, ConsoleScreen, EstablishmentsScreen, HelpScreen):
+        for binding in Binding.make_bindings(owner.BINDINGS):
+            if binding.system:
+                continue
+            assert binding.id, (owner.__name__, binding.key)
+            assert binding.description, (owner.__name__, binding.key)

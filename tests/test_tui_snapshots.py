@@ -1,0 +1,98 @@
+"""What the console looks like, at 80x24 (a plain SSH terminal) and 160x50.
+
+The pictures are SVG files under tests/__snapshots__/; after a deliberate change of the
+screen, look at the new ones and accept them with ``pytest --snapshot-update``. Nothing in
+them moves: fixed operator, fixed dates, no clock, no blinking cursor."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from packweb_tui.tui.app import PackWebApp
+from packweb_tui.tui.screens.establishments import EstablishmentsScreen
+from packweb_tui.tui.screens.help import HelpScreen
+from tests.tui_support import OPERATOR, make_console_db, make_empty_db, wait_loaded, wait_until
+
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture
+def console_url(tmp_path: Path) -> str:
+    return make_console_db(tmp_path / "console.db")
+
+
+def steady_cursor(pilot: Pilot[Any]) -> None:
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+
+
+def after(*keys: str, until: type | None = None) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """A run_before: wait for the figures, press `keys`, wait for the screen `until`."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_loaded(pilot)
+        await pilot.press(*keys)
+        if until is not None:
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, until))
+        steady_cursor(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_frame_80x24(snap_compare: SnapCompare, console_url: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=after())
+
+
+def test_frame_160x50(snap_compare: SnapCompare, console_url: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR, demo=True)
+    assert snap_compare(app, terminal_size=(160, 50), run_before=after())
+
+
+@pytest.mark.parametrize("key", ["2", "3", "4", "5"])
+def test_tabs_80x24(snap_compare: SnapCompare, console_url: str, key: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=after(key))
+
+
+def test_help_80x24(snap_compare: SnapCompare, console_url: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=after("f1", until=HelpScreen))
+
+
+def test_switcher_80x24(snap_compare: SnapCompare, console_url: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+    run_before = after("ctrl+e", until=EstablishmentsScreen)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_switcher_filtered_80x24(snap_compare: SnapCompare, console_url: str) -> None:
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await after("ctrl+e", until=EstablishmentsScreen)(pilot)
+        await pilot.press(*"lycee")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_no_color_80x24(
+    snap_compare: SnapCompare, console_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=after())
+
+
+def test_no_establishment_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    app = PackWebApp(db_url=make_empty_db(tmp_path / "empty.db"), operator=OPERATOR)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=after())
