@@ -265,3 +265,24 @@ def test_every_binding_has_an_id_and_french_words() -> None:
                 continue
             assert binding.id, (owner.__name__, binding.key)
             assert binding.description, (owner.__name__, binding.key)
+
+
+async def test_the_demo_opens_and_every_tab_shows_it(tmp_path: Path) -> None:
+    """`packweb demo` as an operator meets it: the bundled data, every tab in turn."""
+    from packweb_tui.services.demo import prepare_demo
+    from packweb_tui.store.database import Database
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
+    async with await Database.open(url) as db:
+        assert await prepare_demo(db, OPERATOR, reset=False)
+    app = PackWebApp(db_url=url, operator=OPERATOR, demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert app.establishment is not None and app.establishment.uai == "0692185A"
+        assert "64 demandes en attente" in figures(app, "requests")
+        assert "Déjà un compte" in figures(app, "requests")
+        for key, (tab_id, _, _) in enumerate(TABS, start=1):
+            await pilot.press(str(key))
+            await wait_until(pilot, partial(lambda wanted: active_tab(app) == wanted, tab_id))
+            assert figures(app, tab_id) != OPENING
+        assert "620 hôtes" in figures(app, "accounts")
