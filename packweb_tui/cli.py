@@ -17,6 +17,7 @@ import click
 
 from packweb_tui.config import Config, load_config, operator_login, resolve_db_url, user_data_dir
 from packweb_tui.domain.dates import format_instant
+from packweb_tui.domain.decisions import REJECTION_REASONS
 from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.requests import RequestStatus
 
@@ -252,6 +253,98 @@ def requests_list(ctx: Context, uai: str | None, status: str | None, as_json: bo
             f"{v.first_name}  <{v.email}>  {v.status.label}  {v.match_kind.label}"
         )
     click.echo(f"{len(views)} demande(s).")
+
+
+def progress_on_terminal(label: str) -> Callable[[int, int], None] | None:
+    """A progress line on stderr when it is a terminal (scripts get only the result)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        click.echo(f"\r{label} : {done}/{total}", err=True, nl=done >= total)
+
+    return show
+
+
+@requests.command("approve")
+@click.argument("ids", nargs=-1, type=int)
+@click.option(
+    "--all-exact", is_flag=True, help="Toutes les demandes en attente au rapprochement exact."
+)
+@click.option("--uai", help="Un seul établissement.")
+@pass_context
+def requests_approve(ctx: Context, ids: tuple[int, ...], all_exact: bool, uai: str | None) -> None:
+    """Crée les comptes des demandes ID... (ou de toutes les demandes au rapprochement exact)
+    et prépare pour chacun sa lettre d'identifiants.
+
+    Seules sont acceptées les demandes au rapprochement exact ou dont l'hôte a été choisi à la
+    main ; les autres sont ignorées et listées avec leur motif."""
+    from packweb_tui.services.approval import ApprovalReport, approve_requests, pending_exact_ids
+
+    if bool(ids) == all_exact:
+        fail("indiquez des numéros de demande ou --all-exact, l'un ou l'autre")
+
+    async def work(d: Database) -> ApprovalReport | None:
+        wanted = list(ids) if ids else await pending_exact_ids(d, uai)
+        if not wanted:
+            return None
+        progress = progress_on_terminal("Création des comptes")
+        return await approve_requests(d, wanted, ctx.operator, progress, uai=uai)
+
+    report = run(ctx, work)
+    if report is None:
+        click.echo("Aucune demande en attente au rapprochement exact.")
+        return
+    for account in report.created:
+        click.echo(f"n° {account.request_id} : compte {account.login}")
+    for line in report.summary_lines():
+        click.echo(line)
+
+
+@requests.command("reject")
+@click.argument("ids", nargs=-1, type=int, required=True)
+@click.option(
+    "--reason",
+    required=True,
+    help="Motif, envoyé au demandeur. Motifs usuels : "
+    + " ; ".join(f"« {r} »" for r in REJECTION_REASONS),
+)
+@click.option("--uai", help="Un seul établissement.")
+@pass_context
+def requests_reject(ctx: Context, ids: tuple[int, ...], reason: str, uai: str | None) -> None:
+    """Refuse les demandes ID... ; chaque demandeur est prévenu par courriel."""
+    from packweb_tui.services.approval import reject_requests
+
+    report = run(ctx, lambda d: reject_requests(d, ids, reason, ctx.operator, uai=uai))
+    for line in report.summary_lines():
+        click.echo(line)
+
+
+# --- accounts -------------------------------------------------------------------------------
+@cli.group()
+def accounts() -> None:
+    """Les comptes du portail et leurs identifiants."""
+
+
+@accounts.command("list")
+@click.option("--uai", help="Un seul établissement.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@pass_context
+def accounts_list(ctx: Context, uai: str | None, as_json: bool) -> None:
+    """Liste les comptes du portail, par établissement puis identifiant."""
+    from packweb_tui.services.accounts import CREDENTIALS_LABELS, list_accounts
+
+    views = run(ctx, lambda d: list_accounts(d, uai))
+    if as_json:
+        print_json([v.to_json() for v in views])
+        return
+    for v in views:
+        click.echo(
+            f"{v.login}  {v.uai}  cartes {', '.join(v.cards) or '-'}  <{v.email}>  "
+            f"créé le {format_instant(v.created_at)}  {'actif' if v.enabled else 'désactivé'}  "
+            f"{CREDENTIALS_LABELS[v.credentials]}"
+        )
+    click.echo(f"{len(views)} compte(s).")
 
 
 # --- payments -------------------------------------------------------------------------------

@@ -169,3 +169,119 @@ def test_debug_shows_the_traceback() -> None:
 def test_usage_errors_exit_2() -> None:
     done = run_packweb("requests", "list", "--status", "maybe")
     assert done.returncode == 2
+
+
+# --- requests approve / reject, accounts list -----------------------------------------------
+def approval_store(db_url: str, hosts_csv: Path, tmp_path: Path) -> dict[str, int]:
+    """The two hosts of `hosts_csv` and three requests: one exact, one with a typo, one for an
+    unknown card; portal id → request id."""
+    assert invoke(db_url, "establishments", "add", UAI, "Lycée Victor-Hugo")[0] == 0
+    assert invoke(db_url, "hosts", "import", str(hosts_csv))[0] == 0
+    requests = tmp_path / "requests.json"
+    items = [
+        ("exact", "23456", "Dupont", "Marie-Hélène"),
+        ("typo", "54321", "Lefevbre", "Hélène"),
+        ("none", "99999", "Inconnu", "Personne"),
+    ]
+    requests.write_text(
+        json.dumps(
+            [
+                {
+                    "portal_id": pid,
+                    "uai": UAI,
+                    "card_digits": digits,
+                    "last_name": last,
+                    "first_name": first,
+                    "email": f"{pid}@exemple.fr",
+                    "submitted_at": f"2026-09-01T20:1{n}:00+02:00",
+                }
+                for n, (pid, digits, last, first) in enumerate(items)
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert invoke(db_url, "requests", "import", str(requests))[0] == 0
+    listed = json.loads(invoke(db_url, "requests", "list", "--json")[1])
+    return {item["portal_id"]: item["id"] for item in listed}
+
+
+def test_approve_reject_and_list_accounts(db_url: str, hosts_csv: Path, tmp_path: Path) -> None:
+    ids = approval_store(db_url, hosts_csv, tmp_path)
+    code, out, err = invoke(
+        db_url, "requests", "approve", str(ids["exact"]), str(ids["typo"]), "--uai", UAI
+    )
+    assert code == 0, err
+    assert f"n° {ids['exact']} : compte marie-helene.dupont" in out
+    assert "1 compte(s) créé(s)" in out
+    assert "1 ligne(s) ignorée(s)" in out
+    assert f"1 rapprochement ni exact ni confirmé à la main : n° {ids['typo']}" in out
+
+    code, out, _ = invoke(db_url, "accounts", "list", "--json")
+    assert code == 0
+    [account] = json.loads(out)
+    assert set(account) == {
+        "login",
+        "uai",
+        "cards",
+        "email",
+        "created_at",
+        "enabled",
+        "credentials",
+    }
+    assert (account["login"], account["cards"], account["credentials"]) == (
+        "marie-helene.dupont",
+        ["123456"],
+        "to_send",
+    )
+    code, out, _ = invoke(db_url, "accounts", "list", "--uai", UAI)
+    assert code == 0 and out.startswith(f"marie-helene.dupont  {UAI}  cartes 123456")
+    assert "identifiants à envoyer" in out and out.endswith("1 compte(s).\n")
+
+    reason = "Carte inconnue de l'établissement"
+    code, out, _ = invoke(
+        db_url, "requests", "reject", str(ids["none"]), str(ids["exact"]), "--reason", reason
+    )
+    assert code == 0
+    assert "1 demande(s) refusée(s)" in out
+    assert f"1 déjà acceptée ou refusée : n° {ids['exact']}" in out
+    statuses = {
+        item["portal_id"]: item["status"]
+        for item in json.loads(invoke(db_url, "requests", "list", "--json")[1])
+    }
+    assert statuses == {"exact": "approved", "typo": "pending", "none": "rejected"}
+
+
+def test_approve_all_exact(sqlite_url: str, hosts_csv: Path, tmp_path: Path) -> None:
+    approval_store(sqlite_url, hosts_csv, tmp_path)
+    code, out, _ = invoke(sqlite_url, "requests", "approve", "--all-exact", "--uai", UAI)
+    assert code == 0 and "1 compte(s) créé(s)" in out and "ignorée" not in out
+    code, out, _ = invoke(sqlite_url, "requests", "approve", "--all-exact")
+    assert code == 0 and out == "Aucune demande en attente au rapprochement exact.\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["requests", "approve"], "indiquez des numéros de demande ou --all-exact"),
+        (["requests", "approve", "1", "--all-exact"], "l'un ou l'autre"),
+        (["requests", "approve", "1", "999"], "demande(s) inconnue(s) : n° 999"),
+        (["requests", "approve", "--all-exact", "--uai", "0010001W"], "0010001W inconnu"),
+        (["requests", "approve", "1", "--uai", "123"], "UAI « 123 » invalide"),
+        (["requests", "reject", "1", "--reason", "  "], "motif de refus vide"),
+        (["requests", "reject", "999", "--reason", "Demande en double"], "n° 999"),
+        (["accounts", "list", "--uai", "0750655F"], "lettre de contrôle devrait être E"),
+    ],
+)
+def test_approval_bad_input_is_one_clear_line(
+    sqlite_url: str, hosts_csv: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    approval_store(sqlite_url, hosts_csv, tmp_path)
+    code, out, err = invoke(sqlite_url, *args)
+    assert code == 2 and message in err and "Traceback" not in err
+    assert "compte(s) créé(s)" not in out
+    assert json.loads(invoke(sqlite_url, "accounts", "list", "--json")[1]) == []
+
+
+def test_reject_needs_reason_and_ids(sqlite_url: str) -> None:
+    assert invoke(sqlite_url, "requests", "reject", "1")[0] == 2
+    assert invoke(sqlite_url, "requests", "reject", "--reason", "x")[0] == 2

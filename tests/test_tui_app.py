@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.widgets import Input, Label, OptionList, Static, TabbedContent
+from textual.widgets import Input, Label, OptionList, Static, TabbedContent, Tabs
 
 from packweb_tui.tui.app import PackWebApp
 from packweb_tui.tui.panes.pane import OPENING
 from packweb_tui.tui.screens.console import TABS, ConsoleScreen
 from packweb_tui.tui.screens.establishments import EstablishmentsScreen
 from packweb_tui.tui.screens.help import HelpScreen
+from packweb_tui.tui.widgets.requests_table import RequestsTable
 from tests.tui_support import (
     COLLEGE,
     LYCEE,
@@ -92,7 +93,9 @@ async def test_every_tab_by_its_key_shows_live_figures(console_url: str) -> None
             await pilot.press(str(key))
             await wait_until(pilot, partial(lambda wanted: active_tab(app) == wanted, tab_id))
             assert expected[tab_id] in figures(app, tab_id)
-        # The arrows move along the tabs too (the tab bar has the focus).
+        # The arrows move along the tabs too, once the tab bar has the focus (the Demandes
+        # table takes it as soon as its rows are painted).
+        app.screen.query_one(Tabs).focus()
         await pilot.press("right")
         assert active_tab(app) == "credentials"
 
@@ -116,7 +119,9 @@ async def test_switcher_filters_picks_and_the_panes_follow(console_url: str) -> 
         assert app.establishment is not None and app.establishment.uai == LYCEE[0]
         assert "5 hôtes" in figures(app, "accounts")
         assert "4 demandes en attente, dont 3 depuis plus de 48 h" in figures(app, "requests")
-        assert "La plus ancienne : 01/09/2026 08:00" in figures(app, "requests")
+        # The table shows the Lycée's requests, the oldest first.
+        table = app.screen.query_one(RequestsTable)
+        assert [r.last_name for r in table.visible_rows][:2] == ["DUPONT", "Martin"]
 
         # Escape leaves everything as it was; arrows then Enter pick without typing.
         await pilot.press("ctrl+e")
@@ -158,7 +163,7 @@ async def test_help_lists_the_keys_of_the_app_and_of_the_screen(console_url: str
                 "Onglet Demandes",
                 "Ctrl+E",
                 "Élément actif",
-                "Onglet suivant",
+                "Cocher ou décocher la ligne",  # the Demandes table has the focus
                 "Partout",
                 "Ctrl+Q, q",
                 "F1, ?",
@@ -280,7 +285,8 @@ async def test_the_demo_opens_and_every_tab_shows_it(tmp_path: Path) -> None:
         await wait_loaded(pilot)
         assert app.establishment is not None and app.establishment.uai == "0692185A"
         assert "64 demandes en attente" in figures(app, "requests")
-        assert "Déjà un compte" in figures(app, "requests")
+        kinds = {r.match_kind.label for r in app.screen.query_one(RequestsTable).rows}
+        assert "Déjà un compte" in kinds
         for key, (tab_id, _, _) in enumerate(TABS, start=1):
             await pilot.press(str(key))
             await wait_until(pilot, partial(lambda wanted: active_tab(app) == wanted, tab_id))

@@ -11,20 +11,36 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from packweb_tui.tui.app import PackWebApp
+from packweb_tui.tui.app import PackWebApp as _PackWebApp
 from packweb_tui.tui.screens.establishments import EstablishmentsScreen
 from packweb_tui.tui.screens.help import HelpScreen
-from tests.tui_support import OPERATOR, make_console_db, make_empty_db, wait_loaded, wait_until
+from packweb_tui.tui.screens.request_detail import RequestDetailScreen
+from packweb_tui.tui.state import remember_uai
+from tests.tui_support import (
+    FIXED_NOW,
+    LYCEE,
+    OPERATOR,
+    make_console_db,
+    make_empty_db,
+    wait_loaded,
+    wait_until,
+)
 
 SnapCompare = Callable[..., bool]
 
 
 @pytest.fixture
 def console_url(tmp_path: Path) -> str:
-    return make_console_db(tmp_path / "console.db")
+    return make_console_db(tmp_path / "console.db", FIXED_NOW)
+
+
+def PackWebApp(**kwargs: Any) -> App:
+    """The console at the fixed instant: ages and lateness stay put in the pictures."""
+    return _PackWebApp(clock=lambda: FIXED_NOW, **kwargs)
 
 
 def steady_cursor(pilot: Pilot[Any]) -> None:
@@ -96,3 +112,32 @@ def test_no_color_80x24(
 def test_no_establishment_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:
     app = PackWebApp(db_url=make_empty_db(tmp_path / "empty.db"), operator=OPERATOR)
     assert snap_compare(app, terminal_size=(80, 24), run_before=after())
+
+
+@pytest.fixture
+def lycee_url(tmp_path: Path) -> str:
+    remember_uai(LYCEE[0])  # the Lycée has a request of every sort
+    return make_console_db(tmp_path / "console.db", FIXED_NOW)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+def test_requests_pane(snap_compare: SnapCompare, lycee_url: str, size: tuple[int, int]) -> None:
+    """Two lines ticked, the cursor on the third."""
+    app = PackWebApp(db_url=lycee_url, operator=OPERATOR)
+    assert snap_compare(app, terminal_size=size, run_before=after("space", "space"))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+def test_requests_filtered(
+    snap_compare: SnapCompare, lycee_url: str, size: tuple[int, int]
+) -> None:
+    app = PackWebApp(db_url=lycee_url, operator=OPERATOR)
+    assert snap_compare(app, terminal_size=size, run_before=after("slash", *"exacte"))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+def test_request_detail(snap_compare: SnapCompare, lycee_url: str, size: tuple[int, int]) -> None:
+    """Martin Lukas beside the host Martin Lucas: the first name differs."""
+    app = PackWebApp(db_url=lycee_url, operator=OPERATOR)
+    run_before = after("down", "enter", until=RequestDetailScreen)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

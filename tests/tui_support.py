@@ -61,13 +61,17 @@ async def fill(db: Database, now: datetime | None = None) -> None:
     await import_requests(db, requests(now or datetime.now(UTC)), OPERATOR, "requests.json")
 
 
-def make_console_db(path: Path) -> str:
+# The instant the snapshots and the request tests live at (ages and lateness stay put).
+FIXED_NOW = datetime(2026, 9, 5, 10, 0, tzinfo=UTC)
+
+
+def make_console_db(path: Path, now: datetime | None = None) -> str:
     """A SQLite file at `path` with the data above; its URL."""
     url = f"sqlite+aiosqlite:///{path}"
 
     async def create() -> None:
         async with await Database.open(url) as db:
-            await fill(db)
+            await fill(db, now)
 
     asyncio.run(create())
     return url

@@ -26,6 +26,7 @@ from packweb_tui.services import audit
 from packweb_tui.services.establishments import add_establishment, establishment_ids
 from packweb_tui.services.files import read_input_file
 from packweb_tui.services.hosts import import_hosts, read_hosts_file
+from packweb_tui.services.passwords import hash_password
 from packweb_tui.services.payments import import_payments, read_payments_file
 from packweb_tui.services.requests import import_requests, read_requests_file
 from packweb_tui.store.database import Database
@@ -44,10 +45,6 @@ from packweb_tui.store.types import utcnow
 
 # Every demo account has this password (the demo's portal login); it is hashed once.
 DEMO_PASSWORD = "Demo-Cantine-2026"
-# OWASP's argon2id minimum, as domain.md asks of every stored password.
-ARGON2_TIME_COST = 2
-ARGON2_MEMORY_KIB = 19_456
-ARGON2_PARALLELISM = 1
 
 
 def demo_db_url(data_dir: Path) -> str:
@@ -181,23 +178,11 @@ async def _host_ids(db: Database, rows: Sequence[Row], source: str) -> dict[tupl
     return found
 
 
-def _hash_password(password: str) -> str:
-    from argon2 import PasswordHasher, Type
-
-    hasher = PasswordHasher(
-        time_cost=ARGON2_TIME_COST,
-        memory_cost=ARGON2_MEMORY_KIB,
-        parallelism=ARGON2_PARALLELISM,
-        type=Type.ID,
-    )
-    return hasher.hash(password)
-
-
 async def add_accounts(db: Database, rows: Sequence[Row], operator: str) -> int:
     """Portal accounts that exist already (delivered, in use): login, email, establishment
     and the cards each reaches. All share the demo password, hashed once off the event loop."""
     hosts = await _host_ids(db, rows, "accounts.csv")
-    password_hash = await asyncio.to_thread(_hash_password, DEMO_PASSWORD)
+    password_hash = await asyncio.to_thread(hash_password, DEMO_PASSWORD)
     now = utcnow()
     async with db.writing() as session:
         ids = await establishment_ids(session, {normalize_uai(r.get("uai")) for r in rows})

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from packweb_tui.domain.matching import HostFacts, MatchKind, MatchResult, match_request
 from packweb_tui.domain.names import fold_name
 from packweb_tui.domain.requests import RequestStatus
+from packweb_tui.store.locks import take_decisions_lock
 from packweb_tui.store.models import (
     AccountHost,
     AccountRequest,
@@ -38,6 +39,9 @@ async def rematch_pending(session: AsyncSession, establishment_id: int) -> dict[
     """Match again every pending request of an establishment and store the outcome:
     its kind and explanation, its candidates, and the attached host for `exact` (a host
     attached by an operator's hand is kept). Returns the count of each kind."""
+    # Approvals and rejections claim requests under this lock: matching must not rewrite one
+    # in between (PostgreSQL; SQLite's writing transactions already take turns).
+    await take_decisions_lock(session)
     requests = (
         await session.execute(
             select(
@@ -95,7 +99,10 @@ async def rematch_pending(session: AsyncSession, establishment_id: int) -> dict[
     if changes:
         await session.execute(
             update(_REQUESTS)
-            .where(_REQUESTS.c.id == bindparam("rid"))
+            .where(
+                _REQUESTS.c.id == bindparam("rid"),
+                _REQUESTS.c.status == RequestStatus.PENDING,  # never rewrite a decided one
+            )
             .values(
                 match_kind=bindparam("kind"),
                 match_note=bindparam("note"),

@@ -4,6 +4,7 @@ holds the keys that work everywhere."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import App
@@ -68,15 +69,26 @@ class PackWebApp(App[None]):
     # always_update: choosing the same establishment again reads its figures again.
     establishment: reactive[EstablishmentView | None] = reactive(None, always_update=True)
 
-    def __init__(self, db_url: str, operator: str, demo: bool = False) -> None:
+    def __init__(
+        self,
+        db_url: str,
+        operator: str,
+        demo: bool = False,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__()
         self.db_url = db_url
+        self._clock = clock  # tests fix the time (ages of requests in snapshots)
         self.operator = operator
         self.demo = demo
         self.db: Database | None = None
         self.establishments: list[EstablishmentView] = []
         self.error: str | None = None  # why the store could not be opened
         self.ready = False  # the store is open and the establishments are known
+
+    def now(self) -> datetime:
+        """The current instant, aware (UTC)."""
+        return self._clock() if self._clock is not None else datetime.now(UTC)
 
     def get_key_display(self, binding: Binding) -> str:
         return binding.key_display or footer_key_label(binding.key)
@@ -110,8 +122,15 @@ class PackWebApp(App[None]):
             self.exit(return_code=1, message=f"packweb : {self.error}")
             return
         self.refresh_bindings()
-        # The console starts on the first establishment by UAI (the list is sorted so).
-        self.establishment = self.establishments[0] if self.establishments else None
+        # The console starts on the establishment used last, else the first by UAI (the list
+        # is sorted so).
+        from packweb_tui.tui.state import last_uai
+
+        last = last_uai()
+        self.establishment = next(
+            (e for e in self.establishments if e.uai == last),
+            self.establishments[0] if self.establishments else None,
+        )
         self.ready = True
 
     async def on_unmount(self) -> None:
@@ -149,7 +168,10 @@ class PackWebApp(App[None]):
             self.select_establishment(picked)
 
     def select_establishment(self, establishment: EstablishmentView) -> None:
+        from packweb_tui.tui.state import remember_uai
+
         self.establishment = establishment
+        remember_uai(establishment.uai)
 
     # --- tabs, help, palette, quitting ---------------------------------------------------------
     def show_tab(self, tab_id: str) -> None:

@@ -1,59 +1,338 @@
-"""Demandes: the account requests from the portal, waiting for the operator's check."""
+"""Demandes: the account requests from the portal, waiting for the operator's check. A line
+of counts, the table (tick, filter, sort), the explanation of the line under the cursor; bulk
+approval and rejection of the ticked lines, the detail of one request."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import on, work
+from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.widgets import Input, Static, TabbedContent
 
 from packweb_tui.domain.dates import format_instant
-from packweb_tui.domain.matching import MatchKind
-from packweb_tui.tui.panes.pane import OverviewPane, plural, table
+from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, plural
+from packweb_tui.tui.widgets.requests_table import LATE, RequestsTable
 
 if TYPE_CHECKING:
-    from packweb_tui.services.overview import RequestsOverview
-    from packweb_tui.store.database import Database
+    from textual.app import ComposeResult
 
-# What each kind asks of the operator, in a few words.
-KIND_NOTES = {
-    MatchKind.EXACT: "acceptables en lot",
-    MatchKind.PROBABLE: "noms proches : à vérifier",
-    MatchKind.AMBIGUOUS: "plusieurs hôtes : à choisir",
-    MatchKind.MISMATCH: "noms différents : jamais rattachées d'office",
-    MatchKind.NONE: "aucune carte ne correspond",
-    MatchKind.DUPLICATE: "la plus ancienne est gardée",
-    MatchKind.HAS_ACCOUNT: "proposer une réinitialisation",
-}
+    from packweb_tui.store.database import Database
+    from packweb_tui.tui.app import PackWebApp
 
 
 class RequestsPane(OverviewPane):
-    DESCRIPTION = (
-        "Les demandes de création de compte venues du portail. Vérifiez que chaque demande "
-        "est rattachée au bon hôte (carte et noms), puis générez les identifiants : "
-        "l'établissement promet une réponse sous 48 heures."
-    )
-
-    async def figures(self, db: Database, uai: str) -> Content:
-        from packweb_tui.services.overview import requests_overview
-
-        return render(await requests_overview(db, uai))
-
-
-def render(view: RequestsOverview) -> Content:
-    if not view.pending:
-        head = Content.from_markup("[b]Aucune demande en attente.[/b]")
-    else:
-        pending = plural(view.pending, "demande")
-        late = f", dont [b $warning]{view.overdue} depuis plus de 48 h[/]" if view.overdue else ""
-        head = Content.from_markup(f"[b]{pending} en attente[/b]{late}")
-        if view.oldest_pending is not None:
-            oldest = format_instant(view.oldest_pending)
-            head += Content.from_markup(f"\nLa plus ancienne : {oldest}")
-    rows = [
-        (kind.label, str(view.pending_by_kind[kind]), KIND_NOTES[kind])
-        for kind in MatchKind
-        if view.pending
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "slash",
+            "filter",
+            "Filtrer",
+            id="requests.filter",
+            key_display="/",
+            tooltip="Filtrer les lignes : nom, carte, courriel, concordance",
+        ),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Sans filtre",
+            id="requests.clear_filter",
+            tooltip="Effacer le filtre",
+        ),
+        Binding(
+            "g",
+            "approve",
+            "Générer",
+            id="requests.approve",
+            tooltip="Générer les identifiants des lignes cochées (accepter)",
+        ),
+        Binding(
+            "r",
+            "reject",
+            "Refuser",
+            id="requests.reject",
+            tooltip="Refuser les lignes cochées, avec un motif",
+        ),
     ]
-    decided = f"Décidées : {plural(view.approved, 'acceptée')}, {plural(view.rejected, 'refusée')}."
-    parts = [head, table(rows, 16)] if rows else [head]
-    return Content("\n\n").join([*parts, Content(decided)])
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.db: Database | None = None
+        self.uai: str | None = None
+        self.busy = False  # an approval or a rejection is under way
+
+    @property
+    def packweb(self) -> PackWebApp:
+        from packweb_tui.tui.app import PackWebApp
+
+        assert isinstance(self.app, PackWebApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static(OPENING, classes="pane-figures", id="requests-counts")
+        yield Input(
+            placeholder="Filtrer : nom, carte, courriel, concordance…",
+            id="requests-filter",
+            compact=True,
+        )
+        yield RequestsTable(id="requests-table")
+        yield Static("", id="requests-info", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#requests-filter").display = False
+        self.query_one(RequestsTable).display = False
+
+    # --- reading -----------------------------------------------------------------------------
+    def show(self, db: Database | None, uai: str | None) -> None:
+        self.db, self.uai = db, uai
+        table = self.query_one(RequestsTable)
+        if db is None:
+            self._update(Content(OPENING))
+        elif uai is None:
+            table.display = False
+            self._update(Content.from_markup(NO_ESTABLISHMENT))
+        else:
+            self.run_worker(self._read(db, uai), group="figures", exclusive=True)
+
+    async def _read(self, db: Database, uai: str) -> None:
+        from packweb_tui.services.queue import pending_queue
+
+        try:
+            queue = await pending_queue(db, uai)
+        except Exception as error:  # a failed read is shown in the pane, never a traceback
+            detail = (str(error).splitlines() or [type(error).__name__])[0]
+            self._update(
+                Content.from_markup("[$error]Lecture impossible : $detail[/]", detail=detail)
+            )
+            return
+        if uai != self.uai:
+            return  # another establishment was chosen meanwhile
+        table = self.query_one(RequestsTable)
+        first = not table.loaded
+        table.load(queue.rows, self.packweb.now())
+        table.display = True
+        self._show_counts()
+        if first and self.screen.query_one(TabbedContent).active == "requests":
+            table.focus()  # the keys work at once, as soon as the rows are painted
+
+    def focus_table(self) -> None:
+        table = self.query_one(RequestsTable)
+        if table.display:
+            table.focus()
+
+    def _show_counts(self) -> None:
+        table = self.query_one(RequestsTable)
+        rows = table.rows
+        now = self.packweb.now()
+        if not rows:
+            self._update(Content.from_markup("[b]Aucune demande en attente.[/b]"))
+        else:
+            late = sum(1 for r in rows if now - r.submitted_at > LATE)
+            text = f"[b]{plural(len(rows), 'demande')} en attente[/b]"
+            if late:
+                text += f", dont [b $warning]{late} depuis plus de 48 h[/]"
+            self._update(Content.from_markup(text))
+        self._show_info()
+
+    def _show_info(self) -> None:
+        table = self.query_one(RequestsTable)
+        parts = []
+        shown = len(table.visible_rows)
+        if table.filter_text:
+            parts.append(f"Filtre : {plural(shown, 'ligne')}")
+        parts.append(f"{plural(len(table.checked), 'cochée')}")
+        parts.append(f"tri : {table.sort_label}")
+        head = " · ".join(parts)
+        row = table.current
+        if row is None:
+            text = head
+        else:
+            from packweb_tui.domain.names import clean_text
+
+            received = format_instant(row.submitted_at)
+            text = (
+                f"{head}\nn° {row.id}, reçue le {received}, {clean_text(row.email)} : "
+                f"{clean_text(row.explanation)}"
+            )
+        self.query_one("#requests-info", Static).update(text)
+
+    @on(RequestsTable.Changed)
+    def _table_changed(self) -> None:
+        self._show_info()
+
+    def reload(self) -> None:
+        """Read the queue again from the store (after any decision: the store is the truth)."""
+        self.show(self.db, self.uai)
+
+    # --- filtering ---------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        field = self.query_one("#requests-filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#requests-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_one(RequestsTable).set_filter(event.value)
+
+    @on(Input.Submitted, "#requests-filter")
+    def _filter_done(self) -> None:
+        field = self.query_one("#requests-filter", Input)
+        if not field.value:
+            field.display = False
+        self.focus_table()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#requests-filter", Input)
+        field.value = ""
+        field.display = False
+        self.query_one(RequestsTable).set_filter("")
+        self.focus_table()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            table = self.query_one(RequestsTable)
+            field = self.query_one("#requests-filter", Input)
+            return bool(table.filter_text) or field.has_focus
+        if action in ("approve", "reject", "filter"):
+            return self.db is not None and self.uai is not None and not self.busy
+        return True
+
+    # --- the detail --------------------------------------------------------------------------
+    @on(RequestsTable.Opened)
+    def _open(self, event: RequestsTable.Opened) -> None:
+        from packweb_tui.tui.screens.request_detail import RequestDetailScreen
+
+        if self.db is None or self.uai is None:
+            return
+
+        def after(choice: tuple[str, int] | None) -> None:
+            if choice is None:
+                self.reload()
+            elif choice[0] == "approve":
+                self.approve([choice[1]])
+            elif choice[0] == "reject":
+                self.reject([choice[1]])
+
+        self.app.push_screen(
+            RequestDetailScreen(self.db, self.uai, event.row.id, self.packweb.operator), after
+        )
+
+    # --- approving ---------------------------------------------------------------------------
+    def _ticked(self) -> list[int] | None:
+        ids = [row.id for row in self.query_one(RequestsTable).checked_rows]
+        if not ids:
+            self.notify(
+                "Aucune ligne cochée : cochez-en avec Espace (ou A, E…).",
+                title="Rien à faire",
+                severity="warning",
+            )
+            return None
+        return ids
+
+    def action_approve(self) -> None:
+        if (ids := self._ticked()) is not None:
+            self.approve(ids)
+
+    def action_reject(self) -> None:
+        if (ids := self._ticked()) is not None:
+            self.reject(ids)
+
+    @work(group="decisions", exclusive=True)
+    async def approve(self, ids: Sequence[int]) -> None:
+        """Count, confirm, approve in the background with a progress bar, sum up."""
+        from packweb_tui.services.approval import approve_requests, plan_approval
+        from packweb_tui.tui.screens.decisions import (
+            ConfirmScreen,
+            ProgressScreen,
+            approval_question,
+            approval_summary,
+        )
+
+        db, uai = self.db, self.uai
+        if db is None or uai is None:
+            return
+        try:
+            plan = await plan_approval(db, ids, uai)
+        except Exception as error:
+            self._failed(error)
+            return
+        title, body, can = approval_question(plan)
+        if not await self.app.push_screen_wait(ConfirmScreen(title, body, can)) or not can:
+            return
+        progress = ProgressScreen("Génération des identifiants…", len(plan.items))
+        await self.app.push_screen(progress)
+        self.busy = True
+        loop = asyncio.get_running_loop()
+
+        def report_progress(done: int, total: int) -> None:
+            # Called on the event loop by the service; from a thread, handed over to it.
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is loop:
+                progress.advance(done, total)
+            else:
+                loop.call_soon_threadsafe(progress.advance, done, total)
+
+        try:
+            report = await approve_requests(
+                db, [item.request_id for item in plan.items], self.packweb.operator,
+                report_progress, uai=uai,
+            )  # fmt: skip
+        except Exception as error:
+            progress.dismiss()
+            self.busy = False
+            self.reload()
+            self._failed(error)
+            return
+        progress.dismiss()
+        self.busy = False
+        table = self.query_one(RequestsTable)
+        table.checked -= {c.request_id for c in report.created}
+        self.reload()
+        title, body = approval_summary(report, plan)
+        go = await self.app.push_screen_wait(
+            ConfirmScreen(
+                title, body, bool(report.created), yes="Aller aux identifiants", no="Rester ici"
+            )
+        )
+        if go and report.created:
+            self.packweb.show_tab("credentials")
+
+    @work(group="decisions", exclusive=True)
+    async def reject(self, ids: Sequence[int]) -> None:
+        """Choose or type a reason, confirm, reject, sum up."""
+        from packweb_tui.services.approval import reject_requests
+        from packweb_tui.tui.screens.decisions import ConfirmScreen, ReasonScreen
+
+        db, uai = self.db, self.uai
+        if db is None or uai is None:
+            return
+        reason = await self.app.push_screen_wait(ReasonScreen(len(ids)))
+        if not reason:
+            return
+        question = Content.assemble(
+            f"Refuser {plural(len(ids), 'demande')} pour le motif :\n\n",
+            (f"« {reason} »", "bold"),
+            "\n\nChaque demandeur en est prévenu par courriel.",
+        )
+        if not await self.app.push_screen_wait(ConfirmScreen("Refuser", question, True)):
+            return
+        self.busy = True
+        try:
+            report = await reject_requests(db, ids, reason, self.packweb.operator, uai=uai)
+        except Exception as error:
+            self._failed(error)
+            return
+        finally:
+            self.busy = False
+            self.reload()
+        self.query_one(RequestsTable).checked -= set(report.rejected)
+        self.notify("\n".join(report.summary_lines()), title="Refus", markup=False)
+
+    def _failed(self, error: Exception) -> None:
+        detail = (str(error).splitlines() or [type(error).__name__])[0]
+        self.notify(detail, title="Impossible", severity="error", markup=False)

@@ -1,0 +1,113 @@
+"""The operator's decisions on account requests: which requests may be approved, why the
+others are left aside, and what a rejected requester is told."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from packweb_tui.domain.errors import InputError
+from packweb_tui.domain.matching import MatchKind
+from packweb_tui.domain.names import clean_text
+from packweb_tui.domain.requests import RequestStatus
+
+
+class SkipReason(StrEnum):
+    """Why a selected request was left as it was."""
+
+    DECIDED = "decided"  # no longer pending when the operator ran the action
+    TAKEN = "taken"  # decided by someone else between the reading and the writing
+    CHANGED = "changed"  # still pending but changed meanwhile (attached host, match)
+    NOT_CONFIRMED = "not_confirmed"
+    HAS_ACCOUNT = "has_account"
+    SAME_HOST = "same_host"  # another selected request for the same host comes first
+
+    @property
+    def label(self) -> str:
+        return _SKIP_LABELS[self]
+
+
+_SKIP_LABELS = {
+    SkipReason.DECIDED: "déjà acceptée ou refusée",
+    SkipReason.TAKEN: "traitée entre-temps par un autre opérateur",
+    SkipReason.CHANGED: "modifiée entre-temps, à revoir",
+    SkipReason.NOT_CONFIRMED: "rapprochement ni exact ni confirmé à la main",
+    SkipReason.HAS_ACCOUNT: "l'hôte a déjà un compte (proposer « mot de passe oublié »)",
+    SkipReason.SAME_HOST: "même hôte qu'une demande plus ancienne de la sélection",
+}
+
+
+def approval_obstacle(
+    status: RequestStatus,
+    match_kind: MatchKind,
+    host_id: int | None,
+    attached_by: str | None,
+    host_has_account: bool,
+) -> SkipReason | None:
+    """None if the request may get an account now, else why not. Approvable: pending, with
+    a host that has no account yet, attached either by an `exact` match or by an operator's
+    hand; never a host the store guessed (the rule that never breaks)."""
+    if status is not RequestStatus.PENDING:
+        return SkipReason.DECIDED
+    if host_id is not None and host_has_account:
+        return SkipReason.HAS_ACCOUNT
+    if host_id is None or (match_kind is not MatchKind.EXACT and not attached_by):
+        return SkipReason.NOT_CONFIRMED
+    return None
+
+
+# The usual reasons, offered first; the operator may type another.
+REJECTION_REASONS = (
+    "Carte inconnue de l'établissement",
+    "Nom ou prénom ne correspondant pas au titulaire de la carte",
+    "Demande en double",
+    "Un compte existe déjà pour cette carte : utilisez « mot de passe oublié »",
+    "Adresse email invalide ou incomplète",
+)
+REJECTION_REASON_MAX = 500
+
+
+def check_rejection_reason(reason: str) -> str:
+    """The reason as it will be stored and sent (single spaces, no control characters);
+    InputError if it is empty or too long."""
+    text = clean_text(reason)
+    if not text:
+        raise InputError("motif de refus vide : il est envoyé au demandeur, il est obligatoire")
+    if len(text) > REJECTION_REASON_MAX:
+        raise InputError(
+            f"motif de refus trop long ({len(text)} caractères, {REJECTION_REASON_MAX} au plus)"
+        )
+    return text
+
+
+def rejection_message(
+    establishment: str,
+    last_name: str,
+    first_name: str,
+    card_digits: str,
+    reason: str,
+    contact_email: str | None = None,
+) -> tuple[str, str]:
+    """Subject and plain-text body of the email telling a requester their request was
+    rejected. Nothing the requester typed goes into the subject (a header)."""
+    school = clean_text(establishment)
+    subject = f"Demande de compte non acceptée — {school}"
+    contact = f" ({contact_email})" if contact_email else ""
+    body = (
+        "Bonjour,\n"
+        "\n"
+        "Vous avez demandé l'ouverture d'un compte sur l'Espace numérique de la cantine de "
+        f"{school} pour {clean_text(first_name)} {clean_text(last_name).upper()} "
+        f"(carte se terminant par {card_digits}).\n"
+        "\n"
+        "Cette demande n'a pas pu être acceptée, pour le motif suivant :\n"
+        f"{clean_text(reason)}\n"
+        "\n"
+        "Si vous pensez qu'il s'agit d'une erreur, vous pouvez déposer une nouvelle demande "
+        f"sur le portail ou vous adresser à l'établissement{contact}.\n"
+        "\n"
+        "Cordialement,\n"
+        f"Le service de restauration — {school}\n"
+        "\n"
+        "Ce message est envoyé automatiquement, merci de ne pas y répondre.\n"
+    )
+    return subject, body

@@ -1,0 +1,730 @@
+"""Deciding account requests: the bulk approval (accounts, initial passwords, letters), the
+rejection (the requester is told by email), and the operator's hand choice of a request's host.
+
+Safety, on SQLite and PostgreSQL alike:
+- Each request is claimed with a conditional UPDATE (still pending, same version as when it
+  was read) inside the transaction that creates its account: two operators approving
+  overlapping selections at the same moment create each account once; the loser of a claim
+  reports the request as taken by someone else.
+- Requests are approved in batches, each one transaction holding the claims, the accounts,
+  their logins, hosts and letters: a crash leaves every request fully approved or untouched,
+  and running the approval again finishes the rest.
+- Passwords are hashed before any transaction opens, on every core, while earlier batches are
+  written; no transaction waits for a hash."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import aclosing
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, exists, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from packweb_tui.domain.credentials import first_free_login, login_base, new_password
+from packweb_tui.domain.decisions import (
+    SkipReason,
+    approval_obstacle,
+    check_rejection_reason,
+    rejection_message,
+)
+from packweb_tui.domain.errors import InputError
+from packweb_tui.domain.matching import MatchKind
+from packweb_tui.domain.requests import RequestStatus
+from packweb_tui.services import audit
+from packweb_tui.services.establishments import require_establishment
+from packweb_tui.services.matching import chunks, rematch_pending
+from packweb_tui.services.passwords import hash_batches
+from packweb_tui.store.database import Database
+from packweb_tui.store.locks import take_decisions_lock
+from packweb_tui.store.models import (
+    AccountHost,
+    AccountRequest,
+    CredentialsState,
+    Establishment,
+    Host,
+    Letter,
+    LetterState,
+    OutboxMessage,
+    OutboxStatus,
+    PortalAccount,
+    PortalSettings,
+    UsedLogin,
+    table_of,
+)
+from packweb_tui.store.types import utcnow
+
+# Requests approved per transaction: small enough that a crash loses little and a progress bar
+# moves, large enough that each transaction's fixed cost does not count.
+BATCH_SIZE = 100
+
+_REQUESTS = table_of(AccountRequest)
+_ACCOUNTS = table_of(PortalAccount)
+_LETTERS = table_of(Letter)
+_ACCOUNT_HOSTS = table_of(AccountHost)
+
+# The claim of a request for approval: still pending, unchanged since it was read, its host
+# still without an account. One statement, so that no other writer can come in between;
+# exactly one row updated means the request is ours.
+_CLAIM = (
+    update(_REQUESTS)
+    .where(
+        _REQUESTS.c.id == bindparam("rid"),
+        _REQUESTS.c.status == RequestStatus.PENDING,
+        _REQUESTS.c.version == bindparam("v"),
+        ~exists().where(_ACCOUNT_HOSTS.c.host_id == bindparam("hid")),
+    )
+    .values(
+        status=bindparam("status"),
+        decided_at=bindparam("at"),
+        decided_by=bindparam("by"),
+        version=_REQUESTS.c.version + 1,
+    )
+)
+
+Progress = Callable[[int, int], object]
+"""`progress(done, total)`: requests processed so far, of those that can be approved."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    request_id: int
+    reason: SkipReason
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalItem:
+    """A request that can be approved, as read before the approval starts."""
+
+    request_id: int
+    version: int
+    establishment_id: int
+    host_id: int
+    last_name: str  # the card holder's names, as the canteen system spells them
+    first_name: str
+    email: str
+
+
+@dataclass
+class ApprovalPlan:
+    """What an approval of a selection would do: the requests it would approve and those it
+    would leave aside, with why. The console shows it in its confirmation."""
+
+    items: list[ApprovalItem]
+    skipped: list[Skipped]
+    establishment_ids: set[int]
+
+    def skipped_counts(self) -> dict[SkipReason, int]:
+        return _counts(self.skipped)
+
+    def summary(self) -> str:
+        text = f"{len(self.items)} compte(s) à créer"
+        if self.skipped:
+            text += f", {len(self.skipped)} ligne(s) ignorée(s) : " + _reasons(self.skipped)
+        return text + "."
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedAccount:
+    request_id: int
+    account_id: int
+    letter_id: int
+    login: str
+
+
+@dataclass
+class ApprovalReport:
+    """What an approval did. The plain passwords are in the letters only."""
+
+    requested: int
+    created: list[CreatedAccount] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def skipped_counts(self) -> dict[SkipReason, int]:
+        return _counts(self.skipped)
+
+    def summary_lines(self) -> list[str]:
+        """French lines for an operator: what was created, what was left and why."""
+        lines = [
+            f"{len(self.created)} compte(s) créé(s), chacun avec sa lettre d'identifiants "
+            "en attente d'envoi."
+            if self.created
+            else "Aucun compte créé."
+        ]
+        if self.skipped:
+            lines.append(f"{len(self.skipped)} ligne(s) ignorée(s) :")
+            lines.extend(_reason_lines(self.skipped))
+        return lines
+
+
+@dataclass
+class RejectionReport:
+    requested: int
+    rejected: list[int] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def summary_lines(self) -> list[str]:
+        lines = [
+            f"{len(self.rejected)} demande(s) refusée(s), chaque demandeur prévenu par "
+            "courriel (message en file d'attente)."
+            if self.rejected
+            else "Aucune demande refusée."
+        ]
+        if self.skipped:
+            lines.append(f"{len(self.skipped)} ligne(s) ignorée(s) :")
+            lines.extend(_reason_lines(self.skipped))
+        return lines
+
+
+def _counts(skipped: Iterable[Skipped]) -> dict[SkipReason, int]:
+    counts: dict[SkipReason, int] = defaultdict(int)
+    for s in skipped:
+        counts[s.reason] += 1
+    return dict(counts)
+
+
+def _reasons(skipped: Iterable[Skipped]) -> str:
+    return ", ".join(f"{n} {reason.label}" for reason, n in _counts(skipped).items())
+
+
+def _reason_lines(skipped: Iterable[Skipped]) -> list[str]:
+    by_reason: dict[SkipReason, list[int]] = defaultdict(list)
+    for s in skipped:
+        by_reason[s.reason].append(s.request_id)
+    return [
+        f"  {len(ids)} {reason.label} : " + ", ".join(f"n° {i}" for i in sorted(ids))
+        for reason, ids in by_reason.items()
+    ]
+
+
+def _unique(ids: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(ids))
+
+
+async def _check_selection(
+    session: AsyncSession, wanted: Sequence[int], found: dict[int, int], uai: str | None
+) -> None:
+    """InputError for ids that name no request, or a request of another establishment than
+    `uai`: nothing is done then."""
+    if not wanted:
+        raise InputError("aucune demande indiquée")
+    if unknown := [i for i in wanted if i not in found]:
+        raise InputError("demande(s) inconnue(s) : " + ", ".join(f"n° {i}" for i in unknown))
+    if uai is not None:
+        establishment = await require_establishment(session, uai)
+        if elsewhere := [i for i in wanted if found[i] != establishment.id]:
+            raise InputError(
+                ", ".join(f"n° {i}" for i in elsewhere)
+                + f" : demande(s) d'un autre établissement que {establishment.uai}"
+            )
+
+
+async def pending_exact_ids(db: Database, uai: str | None = None) -> list[int]:
+    """Every pending request with an `exact` match (of one establishment if `uai`), oldest
+    first: what `requests approve --all-exact` takes."""
+    query = (
+        select(AccountRequest.id)
+        .where(
+            AccountRequest.status == RequestStatus.PENDING,
+            AccountRequest.match_kind == MatchKind.EXACT,
+        )
+        .order_by(AccountRequest.submitted_at, AccountRequest.id)
+    )
+    async with db.reading() as session:
+        if uai is not None:
+            establishment = await require_establishment(session, uai)
+            query = query.where(AccountRequest.establishment_id == establishment.id)
+        return list((await session.scalars(query)).all())
+
+
+async def plan_approval(
+    db: Database, request_ids: Iterable[int], uai: str | None = None
+) -> ApprovalPlan:
+    """Read the selected requests and sort them into those an approval would take and those
+    it would leave aside (see `approval_obstacle`). InputError for unknown ids."""
+    ids = _unique(request_ids)
+    async with db.reading() as session:
+        rows: list[Any] = []
+        for part in chunks(ids):
+            rows.extend(
+                (
+                    await session.execute(
+                        select(
+                            AccountRequest.id,
+                            AccountRequest.status,
+                            AccountRequest.match_kind,
+                            AccountRequest.host_id,
+                            AccountRequest.attached_by,
+                            AccountRequest.version,
+                            AccountRequest.establishment_id,
+                            AccountRequest.email,
+                            Host.last_name,
+                            Host.first_name,
+                        )
+                        .outerjoin(Host, Host.id == AccountRequest.host_id)
+                        .where(AccountRequest.id.in_(part))
+                    )
+                ).all()
+            )
+        await _check_selection(session, ids, {r.id: r.establishment_id for r in rows}, uai)
+        with_account = await _hosts_with_account(session, [r.host_id for r in rows if r.host_id])
+    items: list[ApprovalItem] = []
+    skipped: list[Skipped] = []
+    hosts_taken: set[int] = set()
+    # By id: of two selected requests for one host, the older gets the account.
+    for r in sorted(rows, key=lambda r: r.id):
+        reason = approval_obstacle(
+            r.status, r.match_kind, r.host_id, r.attached_by, r.host_id in with_account
+        )
+        if reason is None and r.host_id in hosts_taken:
+            reason = SkipReason.SAME_HOST
+        if reason is not None:
+            skipped.append(Skipped(r.id, reason))
+            continue
+        hosts_taken.add(r.host_id)
+        items.append(
+            ApprovalItem(
+                r.id,
+                r.version,
+                r.establishment_id,
+                r.host_id,
+                r.last_name,
+                r.first_name,
+                r.email,
+            )
+        )
+    return ApprovalPlan(items, skipped, {r.establishment_id for r in rows})
+
+
+async def approve_requests(
+    db: Database,
+    request_ids: Iterable[int],
+    operator: str,
+    progress: Progress | None = None,
+    *,
+    uai: str | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ApprovalReport:
+    """Create a portal account for each selected request that can be approved: a unique
+    login from the card holder's names, a fresh initial password (only its argon2id hash is
+    stored with the account; the plain one waits in the account's letter until delivery),
+    the host linked, the request marked approved, an audit entry. The others are left as they
+    are and listed in the report with why. `progress(done, total)` is called once before the
+    first batch, then after each batch. Afterwards, the pending requests of the
+    establishments concerned are matched again (a host with an account now is `has_account`).
+    InputError, and nothing done, if an id names no request (or one of another
+    establishment than `uai`)."""
+    plan = await plan_approval(db, request_ids, uai)
+    report = ApprovalReport(requested=len(plan.items) + len(plan.skipped))
+    report.skipped.extend(plan.skipped)
+    batches = _batches(plan.items, batch_size)
+    passwords = [[new_password() for _ in batch] for batch in batches]
+    total, done = len(plan.items), 0
+    if progress is not None:
+        progress(done, total)
+    async with aclosing(hash_batches(passwords)) as hashed_batches:
+        index = 0
+        async for hashes in hashed_batches:
+            batch = batches[index]
+            await _approve_batch(db, batch, passwords[index], hashes, operator, report)
+            index += 1
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+    async with db.writing() as session:
+        for establishment_id in sorted(plan.establishment_ids):
+            await rematch_pending(session, establishment_id)
+    return report
+
+
+def _batches(items: Sequence[ApprovalItem], size: int) -> list[list[ApprovalItem]]:
+    """Items cut in batches of `size`, each of one establishment (its audit entry names it)."""
+    by_establishment: dict[int, list[ApprovalItem]] = defaultdict(list)
+    for item in items:
+        by_establishment[item.establishment_id].append(item)
+    return [
+        list(part)
+        for _, group in sorted(by_establishment.items())
+        for part in chunks(group, max(1, size))
+    ]
+
+
+async def _approve_batch(
+    db: Database,
+    batch: Sequence[ApprovalItem],
+    passwords: Sequence[str],
+    hashes: Sequence[str],
+    operator: str,
+    report: ApprovalReport,
+) -> None:
+    """One transaction: claim each request of the batch, then create the accounts of those
+    claimed. The report learns of it only once committed."""
+    created: list[CreatedAccount] = []
+    skipped: list[Skipped] = []
+    async with db.writing() as session:
+        # Taken before the claims: logins and hosts' accounts are then read and written by
+        # one approval at a time.
+        await take_decisions_lock(session)
+        now = utcnow()
+        claimed: list[tuple[ApprovalItem, str, str]] = []
+        lost: list[ApprovalItem] = []
+        connection = await session.connection()  # Core, one statement built once: a claim
+        # costs a round trip, not a statement's construction.
+        values = {"status": RequestStatus.APPROVED, "at": now, "by": operator}
+        # In id order, so that concurrent approvals lock their rows in one order.
+        for item, password, password_hash in sorted(
+            zip(batch, passwords, hashes, strict=True), key=lambda t: t[0].request_id
+        ):
+            result = await connection.execute(
+                _CLAIM,
+                {"rid": item.request_id, "v": item.version, "hid": item.host_id, **values},
+            )
+            if result.rowcount == 1:
+                claimed.append((item, password, password_hash))
+            else:
+                lost.append(item)
+        skipped.extend(await _why_lost(session, lost))
+        if claimed:
+            created = await _create_accounts(session, claimed, operator, now)
+            audit.record(
+                session,
+                operator,
+                "requests.approve",
+                "account_request",
+                [c.request_id for c in created],
+                batch[0].establishment_id,
+                accounts=[c.account_id for c in created],
+                logins=[c.login for c in created],
+            )
+    report.created.extend(created)
+    report.skipped.extend(skipped)
+
+
+async def _why_lost(session: AsyncSession, lost: Sequence[ApprovalItem]) -> list[Skipped]:
+    """Why claims failed: the request was decided since it was read (by someone else), its
+    host got an account, or it changed (another host attached, matched again)."""
+    if not lost:
+        return []
+    statuses = dict(
+        (
+            await session.execute(
+                select(AccountRequest.id, AccountRequest.status).where(
+                    AccountRequest.id.in_([i.request_id for i in lost])
+                )
+            )
+        ).all()
+    )
+    with_account = await _hosts_with_account(session, [i.host_id for i in lost])
+    return [
+        Skipped(
+            i.request_id,
+            SkipReason.TAKEN
+            if statuses.get(i.request_id) is not RequestStatus.PENDING
+            else SkipReason.HAS_ACCOUNT
+            if i.host_id in with_account
+            else SkipReason.CHANGED,
+        )
+        for i in lost
+    ]
+
+
+async def _create_accounts(
+    session: AsyncSession,
+    claimed: Sequence[tuple[ApprovalItem, str, str]],
+    operator: str,
+    now: datetime,
+) -> list[CreatedAccount]:
+    bases = [login_base(item.last_name, item.first_name) for item, _, _ in claimed]
+    taken = await _logins_starting_with(session, set(bases))
+    logins: list[str] = []
+    for base in bases:
+        login = first_free_login(base, taken)
+        taken.add(login)
+        logins.append(login)
+    account_ids: dict[str, int] = dict(
+        (
+            await session.execute(
+                insert(_ACCOUNTS).returning(_ACCOUNTS.c.login, _ACCOUNTS.c.id),
+                [
+                    {
+                        "establishment_id": item.establishment_id,
+                        "login": login,
+                        "password_hash": password_hash,
+                        "email": item.email,
+                        "must_change_password": True,
+                        "enabled": True,
+                        "credentials": CredentialsState.TO_SEND,
+                        "created_at": now,
+                        "created_by": operator,
+                        "updated_at": now,
+                    }
+                    for (item, _, password_hash), login in zip(claimed, logins, strict=True)
+                ],
+            )
+        ).all()
+    )
+    await session.execute(
+        insert(table_of(UsedLogin)), [{"login": login, "created_at": now} for login in logins]
+    )
+    await session.execute(
+        insert(table_of(AccountHost)),
+        [
+            {"account_id": account_ids[login], "host_id": item.host_id}
+            for (item, _, _), login in zip(claimed, logins, strict=True)
+        ],
+    )
+    letter_ids: dict[int, int] = dict(
+        (
+            await session.execute(
+                insert(_LETTERS).returning(_LETTERS.c.account_id, _LETTERS.c.id),
+                [
+                    {
+                        "account_id": account_ids[login],
+                        "state": LetterState.PENDING,
+                        "password_plain": password,
+                        "created_at": now,
+                        "created_by": operator,
+                    }
+                    for (_, password, _), login in zip(claimed, logins, strict=True)
+                ],
+            )
+        ).all()
+    )
+    await session.execute(
+        update(_REQUESTS)
+        .where(_REQUESTS.c.id == bindparam("rid"))
+        .values(account_id=bindparam("aid")),
+        [
+            {"rid": item.request_id, "aid": account_ids[login]}
+            for (item, _, _), login in zip(claimed, logins, strict=True)
+        ],
+    )
+    return [
+        CreatedAccount(item.request_id, account_ids[login], letter_ids[account_ids[login]], login)
+        for (item, _, _), login in zip(claimed, logins, strict=True)
+    ]
+
+
+async def _hosts_with_account(session: AsyncSession, host_ids: Sequence[int]) -> set[int]:
+    found: set[int] = set()
+    for part in chunks(sorted(set(host_ids))):
+        found.update(
+            (
+                await session.scalars(
+                    select(AccountHost.host_id).where(AccountHost.host_id.in_(part))
+                )
+            ).all()
+        )
+    return found
+
+
+async def _logins_starting_with(session: AsyncSession, bases: set[str]) -> set[str]:
+    """Every login ever given that starts with one of `bases`: those and their numbered
+    followers (`base2`...). Logins hold only a-z, 0-9, `.` and `-`, never a LIKE wildcard."""
+    found: set[str] = set()
+    for part in chunks(sorted(bases), 100):
+        found.update(
+            (
+                await session.scalars(
+                    select(UsedLogin.login).where(
+                        or_(*(UsedLogin.login.like(f"{base}%") for base in part))
+                    )
+                )
+            ).all()
+        )
+    return found
+
+
+async def reject_requests(
+    db: Database,
+    request_ids: Iterable[int],
+    reason: str,
+    operator: str,
+    *,
+    uai: str | None = None,
+) -> RejectionReport:
+    """Reject the selected pending requests with `reason` (required: the requester reads
+    it), in one transaction: each is marked rejected, an email telling its requester is
+    queued in the outbox, an audit entry is kept, and the pending requests of the
+    establishments concerned are matched again (a duplicate may no longer be one). Requests
+    already decided are listed in the report. InputError, and nothing done, for an empty
+    reason or an id that names no request."""
+    text = check_rejection_reason(reason)
+    ids = _unique(request_ids)
+    report = RejectionReport(requested=len(ids))
+    rejected: dict[int, list[int]] = defaultdict(list)
+    skipped: list[Skipped] = []
+    async with db.writing() as session:
+        await take_decisions_lock(session)
+        rows: list[Any] = []
+        for part in chunks(ids):
+            rows.extend(
+                (
+                    await session.execute(
+                        select(
+                            AccountRequest.id,
+                            AccountRequest.status,
+                            AccountRequest.version,
+                            AccountRequest.establishment_id,
+                            AccountRequest.email,
+                            AccountRequest.last_name,
+                            AccountRequest.first_name,
+                            AccountRequest.card_digits,
+                            Establishment.name,
+                            PortalSettings.school_email,
+                        )
+                        .join(Establishment, Establishment.id == AccountRequest.establishment_id)
+                        .outerjoin(
+                            PortalSettings,
+                            PortalSettings.establishment_id == AccountRequest.establishment_id,
+                        )
+                        .where(AccountRequest.id.in_(part))
+                    )
+                ).all()
+            )
+        await _check_selection(session, ids, {r.id: r.establishment_id for r in rows}, uai)
+        now = utcnow()
+        for r in sorted(rows, key=lambda r: r.id):
+            if r.status is not RequestStatus.PENDING:
+                skipped.append(Skipped(r.id, SkipReason.DECIDED))
+                continue
+            result = await session.execute(
+                update(_REQUESTS)
+                .where(
+                    _REQUESTS.c.id == r.id,
+                    _REQUESTS.c.status == RequestStatus.PENDING,
+                    _REQUESTS.c.version == r.version,
+                )
+                .values(
+                    status=RequestStatus.REJECTED,
+                    reject_reason=text,
+                    decided_at=now,
+                    decided_by=operator,
+                    version=_REQUESTS.c.version + 1,
+                )
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                skipped.append(Skipped(r.id, SkipReason.CHANGED))
+                continue
+            subject, body = rejection_message(
+                r.name, r.last_name, r.first_name, r.card_digits, text, r.school_email
+            )
+            session.add(
+                OutboxMessage(
+                    kind="rejection",
+                    request_id=r.id,
+                    to_addr=r.email,
+                    subject=subject,
+                    body=body,
+                    status=OutboxStatus.QUEUED,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+            rejected[r.establishment_id].append(r.id)
+        for establishment_id, request_ids_ in sorted(rejected.items()):
+            audit.record(
+                session,
+                operator,
+                "requests.reject",
+                "account_request",
+                request_ids_,
+                establishment_id,
+                reason=text,
+            )
+            await rematch_pending(session, establishment_id)
+    report.rejected = sorted(i for ids_ in rejected.values() for i in ids_)
+    report.skipped = skipped
+    return report
+
+
+async def _pending_request(session: AsyncSession, request_id: int) -> Any:
+    row = (
+        await session.execute(
+            select(
+                AccountRequest.id,
+                AccountRequest.status,
+                AccountRequest.version,
+                AccountRequest.establishment_id,
+                AccountRequest.host_id,
+                AccountRequest.attached_by,
+            ).where(AccountRequest.id == request_id)
+        )
+    ).one_or_none()
+    if row is None:
+        raise InputError(f"demande n° {request_id} inconnue")
+    if row.status is not RequestStatus.PENDING:
+        raise InputError(f"demande n° {request_id} déjà {row.status.label.lower()}")
+    return row
+
+
+async def _set_host(
+    session: AsyncSession, row: Any, host_id: int | None, attached_by: str | None
+) -> None:
+    result = await session.execute(
+        update(_REQUESTS)
+        .where(
+            _REQUESTS.c.id == row.id,
+            _REQUESTS.c.status == RequestStatus.PENDING,
+            _REQUESTS.c.version == row.version,
+        )
+        .values(host_id=host_id, attached_by=attached_by, version=_REQUESTS.c.version + 1)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise InputError(f"demande n° {row.id} modifiée entre-temps : réessayez")
+
+
+async def attach_host(db: Database, request_id: int, host_id: int, operator: str) -> None:
+    """The operator's hand choice of the host a pending request is for (a `probable`,
+    `ambiguous` or `mismatch` request checked by a person): the request may then be approved.
+    The host must be of the request's establishment. InputError otherwise."""
+    async with db.writing() as session:
+        await take_decisions_lock(session)
+        row = await _pending_request(session, request_id)
+        host = (
+            await session.execute(
+                select(Host.id, Host.establishment_id, Host.card).where(Host.id == host_id)
+            )
+        ).one_or_none()
+        if host is None:
+            raise InputError(f"hôte n° {host_id} inconnu")
+        if host.establishment_id != row.establishment_id:
+            raise InputError(
+                f"la carte {host.card} n'est pas de l'établissement de la demande n° {request_id}"
+            )
+        await _set_host(session, row, host_id, operator)
+        audit.record(
+            session,
+            operator,
+            "request.attach",
+            "account_request",
+            [request_id],
+            row.establishment_id,
+            host_id=host_id,
+            card=host.card,
+            previous_host_id=row.host_id,
+        )
+
+
+async def detach_host(db: Database, request_id: int, operator: str) -> None:
+    """Undo the operator's hand choice of a pending request's host: the request goes back to
+    what matching says of it. InputError if no host was chosen by hand."""
+    async with db.writing() as session:
+        await take_decisions_lock(session)
+        row = await _pending_request(session, request_id)
+        if not row.attached_by:
+            raise InputError(f"demande n° {request_id} : aucun hôte choisi à la main")
+        await _set_host(session, row, None, None)
+        audit.record(
+            session,
+            operator,
+            "request.detach",
+            "account_request",
+            [request_id],
+            row.establishment_id,
+            previous_host_id=row.host_id,
+        )
+        await rematch_pending(session, row.establishment_id)
