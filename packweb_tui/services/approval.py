@@ -148,16 +148,13 @@ class ApprovalReport:
 
     def summary_lines(self) -> list[str]:
         """French lines for an operator: what was created, what was left and why."""
-        lines = [
+        return _summary(
             f"{len(self.created)} compte(s) créé(s), chacun avec sa lettre d'identifiants "
             "en attente d'envoi."
             if self.created
-            else "Aucun compte créé."
-        ]
-        if self.skipped:
-            lines.append(f"{len(self.skipped)} ligne(s) ignorée(s) :")
-            lines.extend(_reason_lines(self.skipped))
-        return lines
+            else "Aucun compte créé.",
+            self.skipped,
+        )
 
 
 @dataclass
@@ -167,16 +164,22 @@ class RejectionReport:
     skipped: list[Skipped] = field(default_factory=list)
 
     def summary_lines(self) -> list[str]:
-        lines = [
+        return _summary(
             f"{len(self.rejected)} demande(s) refusée(s), chaque demandeur prévenu par "
             "courriel (message en file d'attente)."
             if self.rejected
-            else "Aucune demande refusée."
-        ]
-        if self.skipped:
-            lines.append(f"{len(self.skipped)} ligne(s) ignorée(s) :")
-            lines.extend(_reason_lines(self.skipped))
-        return lines
+            else "Aucune demande refusée.",
+            self.skipped,
+        )
+
+
+def _summary(head: str, skipped: list[Skipped]) -> list[str]:
+    """`head`, then the lines left aside and why."""
+    lines = [head]
+    if skipped:
+        lines.append(f"{len(skipped)} ligne(s) ignorée(s) :")
+        lines.extend(_reason_lines(skipped))
+    return lines
 
 
 def _counts(skipped: Iterable[Skipped]) -> dict[SkipReason, int]:
