@@ -447,6 +447,7 @@ async def _create_accounts(
         login = first_free_login(base, taken)
         taken.add(login)
         logins.append(login)
+    paired = list(zip(claimed, logins, strict=True))  # each claimed request with its login
     account_ids: dict[str, int] = dict(
         (
             await session.execute(
@@ -464,7 +465,7 @@ async def _create_accounts(
                         "created_by": operator,
                         "updated_at": now,
                     }
-                    for (item, _, password_hash), login in zip(claimed, logins, strict=True)
+                    for (item, _, password_hash), login in paired
                 ],
             )
         ).all()
@@ -476,7 +477,7 @@ async def _create_accounts(
         insert(table_of(AccountHost)),
         [
             {"account_id": account_ids[login], "host_id": item.host_id}
-            for (item, _, _), login in zip(claimed, logins, strict=True)
+            for (item, _, _), login in paired
         ],
     )
     letter_ids: dict[int, int] = dict(
@@ -491,7 +492,7 @@ async def _create_accounts(
                         "created_at": now,
                         "created_by": operator,
                     }
-                    for (_, password, _), login in zip(claimed, logins, strict=True)
+                    for (_, password, _), login in paired
                 ],
             )
         ).all()
@@ -500,14 +501,11 @@ async def _create_accounts(
         update(_REQUESTS)
         .where(_REQUESTS.c.id == bindparam("rid"))
         .values(account_id=bindparam("aid")),
-        [
-            {"rid": item.request_id, "aid": account_ids[login]}
-            for (item, _, _), login in zip(claimed, logins, strict=True)
-        ],
+        [{"rid": item.request_id, "aid": account_ids[login]} for (item, _, _), login in paired],
     )
     return [
         CreatedAccount(item.request_id, account_ids[login], letter_ids[account_ids[login]], login)
-        for (item, _, _), login in zip(claimed, logins, strict=True)
+        for (item, _, _), login in paired
     ]
 
 
