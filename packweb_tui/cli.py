@@ -126,9 +126,13 @@ def cli(
 
 
 def open_console(ctx: Context, url: str, demo: bool) -> None:
+    from packweb_tui.tui.startup import prefetch
+
+    # The first rows are read in a thread while Textual is imported (a third of a second).
+    first_read = prefetch(url)
     from packweb_tui.tui.app import PackWebApp
 
-    app = PackWebApp(db_url=url, operator=ctx.operator, demo=demo)
+    app = PackWebApp(db_url=url, operator=ctx.operator, demo=demo, first_read=first_read)
     guarded(ctx, app.run)
     if app.return_code:
         sys.exit(app.return_code)
@@ -144,7 +148,7 @@ def db() -> None:
 @pass_context
 def db_upgrade(ctx: Context) -> None:
     """Crée ou met à jour le schéma."""
-    from packweb_tui.store.schema import HEAD_REVISION
+    from packweb_tui.store.revision import HEAD_REVISION
 
     async def work(_db: Database) -> None:
         return None

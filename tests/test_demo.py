@@ -40,6 +40,7 @@ from packweb_tui.store.models import (
     Receivable,
     UsedLogin,
 )
+from packweb_tui.store.revision import HEAD_REVISION
 
 pytestmark = pytest.mark.slow
 
@@ -130,7 +131,7 @@ async def test_second_call_keeps_the_store_and_reset_reloads(db: Database) -> No
     for table in Base.metadata.sorted_tables:
         async with db.reading() as session:
             assert await session.scalar(select(func.count()).select_from(table)) == 0, table
-    assert await schema.current_revision(db.engine) == schema.HEAD_REVISION
+    assert await schema.current_revision(db.engine) == HEAD_REVISION
     assert await count(db, AuditEntry) == 0
 
 

@@ -19,6 +19,7 @@ from packweb_tui.services.requests import import_requests, list_requests
 from packweb_tui.store import schema
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import AuditEntry, Establishment, Host, SyncRun
+from packweb_tui.store.revision import HEAD_REVISION
 
 UAI = "0750655E"
 OTHER = "0010001W"
@@ -57,12 +58,12 @@ def test_head_revision_is_alembic_head() -> None:
 
     config = Config()
     config.set_main_option("script_location", str(schema.MIGRATIONS_DIR))
-    assert ScriptDirectory.from_config(config).get_current_head() == schema.HEAD_REVISION
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
 
 
 async def test_schema_created_once_then_left_alone(db_url: str) -> None:
     async with await Database.open(db_url) as db:
-        assert await schema.current_revision(db.engine) == schema.HEAD_REVISION
+        assert await schema.current_revision(db.engine) == HEAD_REVISION
         assert await schema.ensure_schema(db.engine) is False
 
 
@@ -224,7 +225,7 @@ async def test_two_first_uses_at_once_both_succeed(db_url: str) -> None:
     first, second = await asyncio.gather(Database.open(db_url), Database.open(db_url))
     try:
         for db in (first, second):
-            assert await schema.current_revision(db.engine) == schema.HEAD_REVISION
+            assert await schema.current_revision(db.engine) == HEAD_REVISION
     finally:
         await first.close()
         await second.close()

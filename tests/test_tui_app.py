@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 
@@ -11,11 +14,13 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import Input, Label, OptionList, Static, TabbedContent, Tabs
 
+from packweb_tui.services.pending import StartSnapshot
 from packweb_tui.tui.app import PackWebApp
 from packweb_tui.tui.panes.pane import OPENING
 from packweb_tui.tui.screens.console import TABS, ConsoleScreen
 from packweb_tui.tui.screens.establishments import EstablishmentsScreen
 from packweb_tui.tui.screens.help import HelpScreen
+from packweb_tui.tui.startup import prefetch
 from packweb_tui.tui.widgets.requests_table import RequestsTable
 from tests.tui_support import (
     COLLEGE,
@@ -68,14 +73,47 @@ async def test_demo_is_said_in_the_header(console_url: str) -> None:
         assert header(app).endswith(f"{OPERATOR} · démo")
 
 
-async def test_the_frame_paints_before_the_store_is_open(console_url: str) -> None:
-    app = PackWebApp(db_url=console_url, operator=OPERATOR)
+async def test_the_first_frame_holds_the_rows_read_ahead(console_url: str) -> None:
+    first_read = prefetch(console_url)
+    assert first_read.result(timeout=10) is not None  # as when Textual takes long to load
+    app = PackWebApp(db_url=console_url, operator=OPERATOR, first_read=first_read)
     async with app.run_test(size=SIZE) as pilot:
-        # The first frame: the tabs are there, the pane says the store is being opened.
+        # The first frame: the store is not open yet, the rows are there already.
+        assert app.db is None
+        assert header(app) == f"PackWeb Console {COLLEGE[0]} {COLLEGE[1]} {OPERATOR}"
+        table = app.screen.query_one(RequestsTable)
+        assert [r.last_name for r in table.rows] == ["Adam"] and table.has_focus
+        assert "1 demande en attente" in figures(app, "requests")
+        pane = app.screen.query_one("#requests-pane")
+        assert pane.check_action("approve", ()) is False  # deciding waits for the store
+        await wait_loaded(pilot)
+        assert app.db is not None and pane.check_action("approve", ()) is True
+        assert [r.last_name for r in table.rows] == ["Adam"]
+
+
+async def test_without_a_read_ahead_the_pane_says_the_store_is_opening(
+    console_url: str,
+) -> None:
+    nothing: Future[StartSnapshot | None] = Future()
+    nothing.set_result(None)  # PostgreSQL, a new file, an older schema
+    app = PackWebApp(db_url=console_url, operator=OPERATOR, first_read=nothing)
+    async with app.run_test(size=SIZE) as pilot:
         assert app.screen.query_one(TabbedContent)
         assert figures(app, "requests") == OPENING
         await wait_loaded(pilot)
-        assert figures(app, "requests") != OPENING
+        assert "1 demande en attente" in figures(app, "requests")
+
+
+def test_the_first_screen_loads_no_sqlalchemy() -> None:
+    # Half a second to import: it comes after the first rows (tui/startup.py).
+    code = (
+        "import sys\n"
+        "import packweb_tui.cli, packweb_tui.tui.app, packweb_tui.tui.startup\n"
+        "import packweb_tui.services.pending, packweb_tui.store.snapshot\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 async def test_every_tab_by_its_key_shows_live_figures(console_url: str) -> None:

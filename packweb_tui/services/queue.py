@@ -7,11 +7,10 @@ Nothing here writes: the decisions go through services/approval.py."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, text
 
 from packweb_tui.domain.hosts import HostKind, HostMode
 from packweb_tui.domain.matching import MatchKind
@@ -19,6 +18,7 @@ from packweb_tui.domain.names import fold_name
 from packweb_tui.domain.requests import RequestStatus
 from packweb_tui.services.errors import OperationalError
 from packweb_tui.services.establishments import require_establishment
+from packweb_tui.services.pending import Queue, build_queue
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import (
     AccountHost,
@@ -27,120 +27,21 @@ from packweb_tui.store.models import (
     Host,
     RequestCandidate,
 )
+from packweb_tui.store.queries import PENDING_CANDIDATES, PENDING_ROWS
 
 SEARCH_LIMIT = 50
 
 
-@dataclass(frozen=True, slots=True)
-class QueueRow:
-    """One pending request, as a line of the table. Texts are as typed (untrusted)."""
-
-    id: int
-    submitted_at: datetime
-    card_digits: str
-    last_name: str
-    first_name: str
-    email: str
-    match_kind: MatchKind
-    explanation: str
-    host_id: int | None
-    host_card: str | None
-    host_name: str | None  # "DUPONT Marie-Hélène"
-    attached_by: str | None  # the operator who attached the host by hand, if any
-    candidates: tuple[str, ...]  # the candidate hosts' cards
-
-    @property
-    def approvable(self) -> bool:
-        """What approve_requests will accept: `exact`, or a host attached by hand."""
-        return self.host_id is not None and (
-            self.match_kind == MatchKind.EXACT or self.attached_by is not None
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Queue:
-    uai: str
-    rows: list[QueueRow]  # oldest first
-
-
-def _host_name(last: str | None, first: str | None) -> str | None:
-    if last is None:
-        return None
-    return f"{last.upper()} {first or ''}".strip()
-
-
 async def pending_queue(db: Database, uai: str) -> Queue:
-    """Every pending request of establishment `uai`, oldest first (the 48-hour promise runs
-    from submission). Two queries: the requests with their attached host, then the cards of
-    all their candidates."""
+    """Every pending request of establishment `uai`, oldest first. Two queries (the
+    requests with their attached host, then the cards of all their candidates), in plain
+    SQL shared with the console's first read (store/queries.py)."""
     async with db.reading() as session:
         establishment = await require_establishment(session, uai)
-        eid = establishment.id
-        mine = (AccountRequest.establishment_id == eid) & (
-            AccountRequest.status == RequestStatus.PENDING
-        )
-        cards: dict[int, list[str]] = defaultdict(list)
-        for rid, card in await session.execute(
-            select(RequestCandidate.request_id, Host.card)
-            .join(AccountRequest, AccountRequest.id == RequestCandidate.request_id)
-            .join(Host, Host.id == RequestCandidate.host_id)
-            .where(mine)
-            .order_by(RequestCandidate.request_id, Host.card)
-        ):
-            cards[rid].append(card)
-        result = await session.execute(
-            select(
-                AccountRequest.id,
-                AccountRequest.submitted_at,
-                AccountRequest.card_digits,
-                AccountRequest.last_name,
-                AccountRequest.first_name,
-                AccountRequest.email,
-                AccountRequest.match_kind,
-                AccountRequest.match_note,
-                AccountRequest.host_id,
-                Host.card,
-                Host.last_name,
-                Host.first_name,
-                AccountRequest.attached_by,
-            )
-            .outerjoin(Host, Host.id == AccountRequest.host_id)
-            .where(mine)
-            .order_by(AccountRequest.submitted_at, AccountRequest.id)
-        )
-        rows = [
-            QueueRow(
-                rid,
-                submitted,
-                digits,
-                last,
-                first,
-                email,
-                kind,
-                note,
-                host_id,
-                host_card,
-                _host_name(host_last, host_first),
-                attached_by,
-                tuple(cards.get(rid, ())),
-            )
-            for (
-                rid,
-                submitted,
-                digits,
-                last,
-                first,
-                email,
-                kind,
-                note,
-                host_id,
-                host_card,
-                host_last,
-                host_first,
-                attached_by,
-            ) in result
-        ]
-    return Queue(establishment.uai, rows)
+        params = {"eid": establishment.id, "pending": RequestStatus.PENDING.value}
+        rows = (await session.execute(text(PENDING_ROWS), params)).all()
+        candidates = (await session.execute(text(PENDING_CANDIDATES), params)).all()
+    return build_queue(establishment.uai, rows, candidates)
 
 
 @dataclass(frozen=True, slots=True)

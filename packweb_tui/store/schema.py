@@ -13,9 +13,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from packweb_tui.store.engine import WRITE_OPTION
+from packweb_tui.store.revision import HEAD_REVISION
 
-# The newest migration under migrations/versions; a test checks they agree.
-HEAD_REVISION = "0001_initial"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _PG_LOCK_KEY = 0x7061636B  # "pack": one migrator at a time on a shared server
 

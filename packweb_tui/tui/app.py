@@ -3,7 +3,9 @@ holds the keys that work everywhere."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -23,6 +25,7 @@ from packweb_tui.tui.screens.help import HelpScreen, key_sections
 if TYPE_CHECKING:
     # The store is imported only once the frame is painted (SQLAlchemy takes 0.3 s to load).
     from packweb_tui.services.establishments import EstablishmentView
+    from packweb_tui.services.pending import StartSnapshot
     from packweb_tui.store.database import Database
 
 
@@ -75,8 +78,16 @@ class PackWebApp(App[None]):
         operator: str,
         demo: bool = False,
         clock: Callable[[], datetime] | None = None,
+        first_read: Future[StartSnapshot | None] | None = None,
     ) -> None:
+        """`first_read`: the queue read ahead by tui.startup.prefetch (started here when not
+        given; the command line starts it before importing Textual)."""
         super().__init__()
+        if first_read is None:
+            from packweb_tui.tui.startup import prefetch
+
+            first_read = prefetch(db_url)
+        self.first_read = first_read
         self.db_url = db_url
         self._clock = clock  # tests fix the time (ages of requests in snapshots)
         self.operator = operator
@@ -95,8 +106,15 @@ class PackWebApp(App[None]):
 
     # --- the store ---------------------------------------------------------------------------
     def on_mount(self) -> None:
-        # Open once the first frame is on screen: the operator sees the console at once, with
-        # "Ouverture de la base…" in the pane, however slow the server or the migration.
+        self.run_worker(self._show_first_read(), name="first-read", group="database")
+
+    async def _show_first_read(self) -> None:
+        # The rows read ahead are painted first; the store is opened (SQLAlchemy imported,
+        # the schema checked) once they are on screen. Without them, the console shows
+        # "Ouverture de la base…" however slow the server or the migration.
+        snapshot = await asyncio.wrap_future(self.first_read)
+        if snapshot is not None and isinstance(self.screen, ConsoleScreen):
+            self.screen.show_first_read(snapshot)
         self.call_after_refresh(self._start_opening)
 
     def _start_opening(self) -> None:
@@ -127,11 +145,11 @@ class PackWebApp(App[None]):
         from packweb_tui.tui.state import last_uai
 
         last = last_uai()
+        self.ready = True
         self.establishment = next(
             (e for e in self.establishments if e.uai == last),
             self.establishments[0] if self.establishments else None,
         )
-        self.ready = True
 
     async def on_unmount(self) -> None:
         if self.db is not None:

@@ -15,11 +15,13 @@ from textual.widgets import Input, Static, TabbedContent
 
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, plural
+from packweb_tui.tui.widgets.filter_input import FilterInput
 from packweb_tui.tui.widgets.requests_table import LATE, RequestsTable
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
+    from packweb_tui.services.pending import Queue
     from packweb_tui.store.database import Database
     from packweb_tui.tui.app import PackWebApp
 
@@ -62,6 +64,7 @@ class RequestsPane(OverviewPane):
         self.db: Database | None = None
         self.uai: str | None = None
         self.busy = False  # an approval or a rejection is under way
+        self._read_ahead: str | None = None  # the UAI whose queue was read at start
 
     @property
     def packweb(self) -> PackWebApp:
@@ -72,7 +75,8 @@ class RequestsPane(OverviewPane):
 
     def compose(self) -> ComposeResult:
         yield Static(OPENING, classes="pane-figures", id="requests-counts")
-        yield Input(
+        yield FilterInput(
+            self._filter_typed,
             placeholder="Filtrer : nom, carte, courriel, concordance…",
             id="requests-filter",
             compact=True,
@@ -85,9 +89,24 @@ class RequestsPane(OverviewPane):
         self.query_one(RequestsTable).display = False
 
     # --- reading -----------------------------------------------------------------------------
+    def show_first_read(self, uai: str, queue: Queue) -> None:
+        """The queue read ahead while the store opens: painted at once; the keys that
+        decide wait for the store (check_action)."""
+        self.uai, self._read_ahead = uai, uai
+        self._show_queue(queue)
+
     def show(self, db: Database | None, uai: str | None) -> None:
+        read_ahead, self._read_ahead = self._read_ahead, None
         self.db, self.uai = db, uai
         table = self.query_one(RequestsTable)
+        if db is not None and uai is not None and uai == read_ahead:
+            # The store has just opened on the establishment read ahead a moment ago: its
+            # rows are on screen already, and reading 10,000 of them again is not worth it.
+            self.refresh_bindings()
+            return
+        if db is None and read_ahead is not None:
+            self._read_ahead = read_ahead  # still opening: keep the rows shown
+            return
         if db is None:
             self._update(Content(OPENING))
         elif uai is None:
@@ -109,6 +128,9 @@ class RequestsPane(OverviewPane):
             return
         if uai != self.uai:
             return  # another establishment was chosen meanwhile
+        self._show_queue(queue)
+
+    def _show_queue(self, queue: Queue) -> None:
         table = self.query_one(RequestsTable)
         first = not table.loaded
         table.load(queue.rows, self.packweb.now())
@@ -156,7 +178,8 @@ class RequestsPane(OverviewPane):
                 f"{head}\nn° {row.id}, reçue le {received}, {clean_text(row.email)} : "
                 f"{clean_text(row.explanation)}"
             )
-        self.query_one("#requests-info", Static).update(text)
+        # Its height is fixed (styles/requests.tcss): no layout of the screen per keystroke.
+        self.query_one("#requests-info", Static).update(text, layout=False)
 
     @on(RequestsTable.Changed)
     def _table_changed(self) -> None:
@@ -170,11 +193,9 @@ class RequestsPane(OverviewPane):
     def action_filter(self) -> None:
         field = self.query_one("#requests-filter", Input)
         field.display = True
-        field.focus()
-
-    @on(Input.Changed, "#requests-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.query_one(RequestsTable).set_filter(event.value)
+        # At once, not after the next refresh as focus() does: letters typed quickly after
+        # the `/` go to the filter, not to the table's keys.
+        self.screen.set_focus(field)
 
     @on(Input.Submitted, "#requests-filter")
     def _filter_done(self) -> None:
@@ -182,6 +203,11 @@ class RequestsPane(OverviewPane):
         if not field.value:
             field.display = False
         self.focus_table()
+
+    def _filter_typed(self, text: str) -> None:
+        # In the key's own step: the lines and the counts below them in the same frame.
+        self.query_one(RequestsTable).set_filter(text)
+        self._show_info()
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#requests-filter", Input)

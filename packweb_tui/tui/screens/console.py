@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from packweb_tui.services.establishments import EstablishmentView
+    from packweb_tui.services.pending import StartSnapshot
     from packweb_tui.tui.app import PackWebApp
 
 # (pane id, tab label, pane class), in the order of the keys 1 to 5.
@@ -69,6 +70,7 @@ class ConsoleScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="console")
+        self._first_read_shown = False
 
     @property
     def packweb(self) -> PackWebApp:
@@ -88,8 +90,21 @@ class ConsoleScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(ConsoleHeader).show_establishment("…")
         self.watch(self.app, "establishment", self._show_establishment, init=False)
+        first_read = self.packweb.first_read
+        if first_read.done() and (snapshot := first_read.result()) is not None:
+            self.show_first_read(snapshot)  # read while Textual loaded: in the first frame
+
+    def show_first_read(self, snapshot: StartSnapshot) -> None:
+        """The queue read ahead, before the store is open (tui/startup.py)."""
+        if self._first_read_shown:
+            return
+        self._first_read_shown = True
+        self.query_one(ConsoleHeader).show_establishment(f"{snapshot.uai} {snapshot.name}")
+        self.query_one(RequestsPane).show_first_read(snapshot.uai, snapshot.queue)
 
     def _show_establishment(self, establishment: EstablishmentView | None) -> None:
+        if not self.packweb.ready:
+            return  # the reactive's first value, before the store is open: nothing to show
         header = self.query_one(ConsoleHeader)
         if establishment is None:
             header.show_establishment("aucun établissement")

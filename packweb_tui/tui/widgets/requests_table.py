@@ -27,7 +27,7 @@ from packweb_tui.domain.names import clean_text, fold_name
 from packweb_tui.domain.requests import ANSWER_DELAY_HOURS
 
 if TYPE_CHECKING:
-    from packweb_tui.services.queue import QueueRow
+    from packweb_tui.services.pending import QueueRow
 
 LATE = timedelta(hours=ANSWER_DELAY_HOURS)
 WIDE = 120  # from this width on, every column is shown
@@ -56,7 +56,8 @@ def fit(text: str, width: int) -> str:
 
 @dataclass(slots=True)
 class Line:
-    """A row and what drawing, filtering and sorting it need, computed once."""
+    """A row and what drawing it needs, cleaned once at load. What filtering and sorting
+    need (folded texts) is added by `prepare`, after the first rows are painted."""
 
     row: QueueRow
     card: str
@@ -65,6 +66,8 @@ class Line:
     email: str
     host: str  # "DUPONT Marie-Hélène"
     host_card: str
+    search: str | None = None  # the folded text the filter searches
+    folded: tuple[str, str, str] = ("", "", "")  # last name, first name, host
 
 
 def make_line(row: QueueRow) -> Line:
@@ -73,22 +76,18 @@ def make_line(row: QueueRow) -> Line:
     return Line(row, row.card_digits, last, first, email, host, row.host_card or "")
 
 
-def search_text(line: Line) -> str:
-    """The folded text the filter searches: made on the first filter, not at load, so that
-    the first rows are painted sooner."""
-    kind = line.row.match_kind
-    return " ".join(
-        (
-            fold_name(f"{line.last} {line.first}"),
-            line.card,
-            fold_name(line.email),
-            line.email.casefold(),
-            fold_name(kind.label),
-            kind.value,
-            fold_name(line.host),
-            line.host_card,
-        )
-    )
+_KIND_WORDS = {kind: f"{fold_name(kind.label)} {kind.value}" for kind in MatchKind}
+
+
+def prepare(line: Line) -> None:
+    """Fold the line's names once, for the filter and the sorts."""
+    if line.search is not None:
+        return
+    line.folded = (fold_name(line.last), fold_name(line.first), fold_name(line.host))
+    # One fold of the joined texts folds each alike (separators become single spaces); the
+    # email folds to "p.durand@free fr", which a typed "free.fr" (folded too) still finds.
+    names = fold_name(f"{line.last} {line.first} {line.email} {line.host}")
+    line.search = f"{names} {line.card} {line.host_card} {_KIND_WORDS[line.row.match_kind]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +122,12 @@ SORTS: tuple[tuple[str, str], ...] = (
 )
 _SORT_KEYS: dict[str, Callable[[Line], Any]] = {
     "received": lambda line: (line.row.submitted_at, line.row.id),
-    "last": lambda line: (fold_name(line.last), fold_name(line.first), line.row.id),
-    "first": lambda line: (fold_name(line.first), fold_name(line.last), line.row.id),
+    "last": lambda line: (line.folded[0], line.folded[1], line.row.id),
+    "first": lambda line: (line.folded[1], line.folded[0], line.row.id),
     "card": lambda line: (line.card, line.row.id),
     "kind": lambda line: (KIND_ORDER[line.row.match_kind], line.row.submitted_at, line.row.id),
     "email": lambda line: (line.email.casefold(), line.row.id),
-    "host": lambda line: (line.host == "", fold_name(line.host), line.row.id),
+    "host": lambda line: (line.host == "", line.folded[2], line.row.id),
 }
 
 
@@ -257,7 +256,7 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id)
         self.now: datetime = datetime.now(PARIS)
         self._lines: list[Line] = []
-        self._search: list[str] | None = None  # filled on the first filter
+        self._prepared = False  # every line's folded texts are made (`prepare`)
         self._order: list[int] = []  # indexes into _lines, sorted
         self._view: list[int] = []  # _order filtered
         self._words: list[str] = []
@@ -276,7 +275,10 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
         current = self.current
         self.now = now
         self._lines = [make_line(r) for r in rows]
-        self._search = None
+        self._prepared = False
+        # Folding 10,000 lines takes a tenth of a second: done once the rows are painted,
+        # before the first keystroke of a filter needs it.
+        self.call_after_refresh(self._prepare_all)
         present = {r.id for r in rows}
         self.checked &= present
         self.loaded = True
@@ -308,7 +310,15 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._words = fold_name(text).split()
         self._apply(current.id if current else None)
 
+    def _prepare_all(self) -> None:
+        if not self._prepared:
+            for line in self._lines:
+                prepare(line)
+            self._prepared = True
+
     def _sort(self) -> None:
+        if self.sort_key != "received":
+            self._prepare_all()
         key = _SORT_KEYS[self.sort_key]
         lines = self._lines
         self._order = sorted(
@@ -318,10 +328,10 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _apply(self, keep_id: int | None) -> None:
         lines, words = self._lines, self._words
         if words:
-            if self._search is None:
-                self._search = [search_text(line) for line in lines]
-            hay = self._search
-            self._view = [i for i in self._order if all(w in hay[i] for w in words)]
+            self._prepare_all()
+            self._view = [
+                i for i in self._order if all(w in (lines[i].search or "") for w in words)
+            ]
         else:
             self._view = list(self._order)
         self.cursor = 0
