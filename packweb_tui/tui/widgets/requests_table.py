@@ -276,9 +276,10 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.now = now
         self._lines = [make_line(r) for r in rows]
         self._prepared = False
-        # Folding 10,000 lines takes a tenth of a second: done once the rows are painted,
-        # before the first keystroke of a filter needs it.
-        self.call_after_refresh(self._prepare_all)
+        # Folding 10,000 lines takes a tenth of a second: done once the rows are on screen
+        # (Textual writes out the first frame only when its start-up is over), before the
+        # first keystroke of a filter needs it; a filter typed sooner folds them itself.
+        self.set_timer(0.5, self._prepare_all)
         present = {r.id for r in rows}
         self.checked &= present
         self.loaded = True
