@@ -6,6 +6,7 @@ import asyncio
 import subprocess
 import sys
 from concurrent.futures import Future
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -14,7 +15,11 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import Input, Label, OptionList, Static, TabbedContent, Tabs
 
+from packweb_tui.domain.requests import RequestRecord
 from packweb_tui.services.pending import StartSnapshot
+from packweb_tui.services.requests import import_requests
+from packweb_tui.store.database import Database
+from packweb_tui.store.snapshot import FIRST_PAGE
 from packweb_tui.tui.app import PackWebApp
 from packweb_tui.tui.panes.pane import OPENING
 from packweb_tui.tui.screens.console import TABS, ConsoleScreen
@@ -89,6 +94,48 @@ async def test_the_first_frame_holds_the_rows_read_ahead(console_url: str) -> No
         await wait_loaded(pilot)
         assert app.db is not None and pane.check_action("approve", ()) is True
         assert [r.last_name for r in table.rows] == ["Adam"]
+
+
+@pytest.fixture
+def long_url(tmp_path: Path) -> str:
+    """The console's store with 150 more pending requests at the collège."""
+    url = make_console_db(tmp_path / "long.db")
+    extra = [
+        RequestRecord(
+            f"x-{n}",
+            COLLEGE[0],
+            "99999",
+            f"Nom{n}",
+            "Jean",
+            f"x{n}@example.fr",
+            datetime(2026, 9, 1, tzinfo=UTC) + timedelta(minutes=n),
+        )
+        for n in range(FIRST_PAGE + 50)
+    ]
+    asyncio.run(_import(url, extra))
+    return url
+
+
+async def test_a_long_queue_shows_its_first_page_then_every_line(long_url: str) -> None:
+    url = long_url
+    first_read = prefetch(url)
+    assert first_read.result(timeout=10) is not None
+    app = PackWebApp(db_url=url, operator=OPERATOR, first_read=first_read)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(RequestsTable)
+        assert table.partial and len(table.rows) == FIRST_PAGE
+        assert f"{FIRST_PAGE + 51} demandes en attente" in figures(app, "requests")
+        assert table.check_action("check_all", ()) is None  # ticking all waits for all
+        assert table.check_action("toggle_row", ()) is True
+        await wait_loaded(pilot)
+        await wait_until(pilot, lambda: not table.partial)
+        assert len(table.rows) == FIRST_PAGE + 51
+        assert table.check_action("check_all", ()) is True
+
+
+async def _import(url: str, records: list[RequestRecord]) -> None:
+    async with await Database.open(url) as db:
+        await import_requests(db, records, OPERATOR, "requests.json")
 
 
 async def test_without_a_read_ahead_the_pane_says_the_store_is_opening(

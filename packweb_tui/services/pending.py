@@ -2,18 +2,19 @@
 
 Built from the plain rows of store/queries.py, whichever way they were read: through
 SQLAlchemy (services/queue.py, every read once the store is open) or, while the console
-starts, by the standard library from a SQLite file (`start_snapshot`). This module imports
-no SQLAlchemy, so that the first rows can be painted before it has loaded."""
+starts, by the standard library from a SQLite file (`start_snapshot`: the first page). This
+module imports no SQLAlchemy, so that the first rows can be painted before it has loaded."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from packweb_tui.domain.matching import MatchKind
+from packweb_tui.domain.requests import ANSWER_DELAY_HOURS
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,25 +109,32 @@ def build_queue(
 
 @dataclass(frozen=True, slots=True)
 class StartSnapshot:
-    """What the console shows before the store is open: the establishment and its queue."""
+    """What the console shows before the store is open: the establishment, how many
+    requests wait, and the first page of them."""
 
     uai: str
     name: str
-    queue: Queue
+    queue: Queue  # the oldest requests, FIRST_PAGE at most
+    total: int
+    late: int  # waiting for more than the 48 hours promised
+
+    @property
+    def complete(self) -> bool:
+        return len(self.queue.rows) == self.total
 
 
-def start_snapshot(url: str, preferred_uai: str | None) -> StartSnapshot | None:
-    """Read the queue of `preferred_uai` (else of the first establishment) from the SQLite
-    file at `url`, without SQLAlchemy; None when that is not possible (PostgreSQL, a new
-    file, an older schema, no establishment): the console then waits for the store.
-    Blocking: run it in a thread."""
+def start_snapshot(url: str, preferred_uai: str | None, now: datetime) -> StartSnapshot | None:
+    """Read the first page of the queue of `preferred_uai` (else of the first establishment)
+    from the SQLite file at `url`, without SQLAlchemy; None when that is not possible
+    (PostgreSQL, a new file, an older schema, no establishment): the console then waits for
+    the store. Blocking: run it in a thread."""
     from packweb_tui.store.snapshot import read_snapshot, sqlite_file
 
     path = sqlite_file(url)
-    snapshot = read_snapshot(path, preferred_uai) if path is not None else None
+    late_before = now - timedelta(hours=ANSWER_DELAY_HOURS)
+    snapshot = read_snapshot(path, preferred_uai, late_before) if path is not None else None
     if snapshot is None or snapshot.uai is None:
         return None
     name = dict(snapshot.establishments)[snapshot.uai]
-    return StartSnapshot(
-        snapshot.uai, name, build_queue(snapshot.uai, snapshot.rows, snapshot.candidates)
-    )
+    queue = build_queue(snapshot.uai, snapshot.rows, snapshot.candidates)
+    return StartSnapshot(snapshot.uai, name, queue, snapshot.total, snapshot.late)

@@ -17,11 +17,6 @@ WHERE r.establishment_id = :eid AND r.status = :pending
 ORDER BY r.submitted_at, r.id
 """
 
-PENDING_ROWS_COLUMNS = (
-    "id", "submitted_at", "card_digits", "last_name", "first_name", "email", "match_kind",
-    "match_note", "host_id", "host_card", "host_last_name", "host_first_name", "attached_by",
-)  # fmt: skip
-
 # The cards of the candidate hosts of those requests. Params: eid, pending.
 PENDING_CANDIDATES = """
 SELECT c.request_id, h.card

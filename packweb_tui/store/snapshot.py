@@ -1,46 +1,42 @@
-"""A first look at a SQLite store with the standard library alone: the establishments and
-the pending requests of one of them, read in a thread while the console starts.
+"""A first look at a SQLite store with the standard library alone: the establishments, and
+the counts and first page of pending requests of one of them, read in a thread while the
+console starts.
 
 SQLAlchemy takes about half a second to import; the first screen needs only these rows, so
-they are read without it, by the same SQL (store/queries.py). Nothing here writes, creates
-or migrates: a file that is missing, locked, or not at the current schema gives None, and
-the console waits for the store to open the usual way."""
+they are read without it, by the same SQL (store/queries.py). Only a page: the whole queue
+comes through the store once it is open, and 10,000 rows built here would slow the start
+down (this thread shares the interpreter with Textual's imports). Nothing here writes,
+creates or migrates: a file that is missing, locked, or not at the current schema gives
+None, and the console waits for the store to open the usual way."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from packweb_tui.domain.requests import RequestStatus
-from packweb_tui.store.queries import (
-    ESTABLISHMENTS,
-    PENDING_CANDIDATES,
-    PENDING_ROWS,
-    PENDING_ROWS_COLUMNS,
-)
+from packweb_tui.store.queries import ESTABLISHMENTS, PENDING_ROWS
 from packweb_tui.store.revision import HEAD_REVISION
 
+FIRST_PAGE = 100  # more lines than a terminal shows
 _SQLITE_SCHEMES = ("sqlite://", "sqlite+aiosqlite://", "sqlite+pysqlite://")
 
-
-def _as_json(query: str, columns: Sequence[str]) -> str:
-    """`query`'s rows as one JSON array, built inside SQLite. This reader runs beside the
-    console's start-up: fetched row by row, each row would wait for the interpreter lock
-    (10,000 rows took 0.7 s instead of 0.1 s); as one value, SQLite works without it."""
-    return f"SELECT json_group_array(json_array({', '.join(columns)})) FROM ({query})"
-
-
-def _fetch(
-    connection: sqlite3.Connection, query: str, columns: Sequence[str], params: dict[str, Any]
-) -> list[Any]:
-    (text,) = connection.execute(_as_json(query, columns), params).fetchone()
-    rows: list[Any] = json.loads(text)
-    return rows
+_COUNTS = """
+SELECT COUNT(*), COALESCE(SUM(CASE WHEN r.submitted_at < :late_before THEN 1 ELSE 0 END), 0)
+FROM account_requests AS r
+WHERE r.establishment_id = :eid AND r.status = :pending
+"""
+_CANDIDATES_OF = """
+SELECT c.request_id, h.card
+FROM request_candidates AS c
+JOIN hosts AS h ON h.id = c.host_id
+WHERE c.request_id IN ({ids})
+ORDER BY c.request_id, h.card
+"""
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -60,15 +56,22 @@ def sqlite_file(url: str) -> Path | None:
     return path
 
 
+def _sqlite_instant(moment: datetime) -> str:
+    """An instant as SQLAlchemy stores it in SQLite (naive UTC text), for comparisons."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     establishments: list[tuple[str, str]]  # (uai, name), by UAI
     uai: str | None  # the one read: the preferred one if it exists, else the first
-    rows: list[tuple[Any, ...]]  # queries.PENDING_ROWS
-    candidates: list[tuple[int, str]]  # queries.PENDING_CANDIDATES
+    rows: list[tuple[Any, ...]]  # queries.PENDING_ROWS, the first FIRST_PAGE of them
+    candidates: list[tuple[int, str]]  # (request id, card) for those rows
+    total: int  # pending requests in all
+    late: int  # of which submitted before `late_before`
 
 
-def read_snapshot(path: Path, preferred_uai: str | None) -> Snapshot | None:
+def read_snapshot(path: Path, preferred_uai: str | None, late_before: datetime) -> Snapshot | None:
     """One read transaction on `path`; None when it cannot be read as it is."""
     try:
         connection = sqlite3.connect(
@@ -77,7 +80,7 @@ def read_snapshot(path: Path, preferred_uai: str | None) -> Snapshot | None:
     except sqlite3.Error:
         return None
     try:
-        connection.execute("BEGIN")  # one snapshot of the file for all three reads
+        connection.execute("BEGIN")  # one snapshot of the file for every read
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         if revision is None or revision[0] != HEAD_REVISION:
             return None
@@ -85,18 +88,26 @@ def read_snapshot(path: Path, preferred_uai: str | None) -> Snapshot | None:
         chosen = next((e for e in found if e[1] == preferred_uai), found[0] if found else None)
         rows: list[tuple[Any, ...]] = []
         candidates: list[tuple[int, str]] = []
+        total = late = 0
         if chosen is not None:
             params = {"eid": chosen[0], "pending": RequestStatus.PENDING.value}
-            rows = _fetch(connection, PENDING_ROWS, PENDING_ROWS_COLUMNS, params)
-            # The aggregate keeps no promised order: the rows are sorted again here.
-            rows.sort(key=lambda row: (row[1], row[0]))
-            candidates = _fetch(connection, PENDING_CANDIDATES, ("request_id", "card"), params)
-            candidates.sort()
+            total, late = connection.execute(
+                _COUNTS, {**params, "late_before": _sqlite_instant(late_before)}
+            ).fetchone()
+            rows = connection.execute(
+                f"{PENDING_ROWS} LIMIT :limit", {**params, "limit": FIRST_PAGE}
+            ).fetchall()
+            if rows:
+                ids = [row[0] for row in rows]
+                query = _CANDIDATES_OF.format(ids=", ".join("?" * len(ids)))
+                candidates = connection.execute(query, ids).fetchall()
         return Snapshot(
             [(uai, name) for _, uai, name in found],
             chosen[1] if chosen else None,
             rows,
             candidates,
+            total,
+            late,
         )
     except sqlite3.Error:
         return None  # no table yet, locked, not a database...

@@ -83,13 +83,13 @@ class PackWebApp(App[None]):
         """`first_read`: the queue read ahead by tui.startup.prefetch (started here when not
         given; the command line starts it before importing Textual)."""
         super().__init__()
+        self._clock = clock  # tests fix the time (ages of requests in snapshots)
         if first_read is None:
             from packweb_tui.tui.startup import prefetch
 
-            first_read = prefetch(db_url)
+            first_read = prefetch(db_url, self.now())
         self.first_read = first_read
         self.db_url = db_url
-        self._clock = clock  # tests fix the time (ages of requests in snapshots)
         self.operator = operator
         self.demo = demo
         self.db: Database | None = None
@@ -115,7 +115,11 @@ class PackWebApp(App[None]):
         snapshot = await asyncio.wrap_future(self.first_read)
         if snapshot is not None and isinstance(self.screen, ConsoleScreen):
             self.screen.show_first_read(snapshot)
-        self.call_after_refresh(self._start_opening)
+            # Importing SQLAlchemy holds the interpreter for half a second: the frames that
+            # settle the first screen go out before.
+            self.set_timer(0.2, self._start_opening)
+        else:
+            self.call_after_refresh(self._start_opening)
 
     def _start_opening(self) -> None:
         self.run_worker(self._open(), name="open-database", group="database")

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from packweb_tui.services.pending import StartSnapshot
 
 
-def prefetch(db_url: str) -> Future[StartSnapshot | None]:
-    """The queue of the establishment used last, read in a thread; None when it cannot be
-    read that way (then the console simply waits for the store to open)."""
+def prefetch(db_url: str, now: datetime | None = None) -> Future[StartSnapshot | None]:
+    """The first page of the queue of the establishment used last, read in a thread; None
+    when it cannot be read that way (then the console simply waits for the store to open)."""
     future: Future[StartSnapshot | None] = Future()
 
     def read() -> None:
@@ -22,7 +23,7 @@ def prefetch(db_url: str) -> Future[StartSnapshot | None]:
             from packweb_tui.services.pending import start_snapshot
             from packweb_tui.tui.state import last_uai
 
-            future.set_result(start_snapshot(db_url, last_uai()))
+            future.set_result(start_snapshot(db_url, last_uai(), now or datetime.now(UTC)))
         except Exception:
             # Only a head start: whatever went wrong here, opening the store the usual way
             # meets it again and says so properly.

@@ -21,9 +21,19 @@ from packweb_tui.tui.widgets.requests_table import LATE, RequestsTable
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from packweb_tui.services.pending import Queue
+    from packweb_tui.services.pending import Queue, StartSnapshot
     from packweb_tui.store.database import Database
     from packweb_tui.tui.app import PackWebApp
+
+
+def counts(total: int, late: int) -> Content:
+    """``12 demandes en attente, dont 3 depuis plus de 48 h``."""
+    if not total:
+        return Content.from_markup("[b]Aucune demande en attente.[/b]")
+    text = f"[b]{plural(total, 'demande')} en attente[/b]"
+    if late:
+        text += f", dont [b $warning]{late} depuis plus de 48 h[/]"
+    return Content.from_markup(text)
 
 
 class RequestsPane(OverviewPane):
@@ -74,7 +84,11 @@ class RequestsPane(OverviewPane):
         return self.app
 
     def compose(self) -> ComposeResult:
-        yield Static(OPENING, classes="pane-figures", id="requests-counts")
+        # The counts of the queue read ahead are in the very first frame (tui/startup.py).
+        first = self.packweb.first_read
+        shown = first.result() if first.done() else None
+        text = counts(shown.total, shown.late) if shown else Content(OPENING)
+        yield Static(text, classes="pane-figures", id="requests-counts")
         yield FilterInput(
             self._filter_typed,
             placeholder="Filtrer : nom, carte, courriel, concordance…",
@@ -89,19 +103,22 @@ class RequestsPane(OverviewPane):
         self.query_one(RequestsTable).display = False
 
     # --- reading -----------------------------------------------------------------------------
-    def show_first_read(self, uai: str, queue: Queue) -> None:
-        """The queue read ahead while the store opens: painted at once; the keys that
-        decide wait for the store (check_action)."""
-        self.uai, self._read_ahead = uai, uai
-        self._show_queue(queue)
+    def show_first_read(self, snapshot: StartSnapshot) -> None:
+        """The first page of the queue, read ahead while the store opens: painted at once;
+        the keys that decide, and those that need every line, wait for the store."""
+        self.uai = snapshot.uai
+        # A complete queue need not be read again when the store opens.
+        self._read_ahead = snapshot.uai if snapshot.complete else None
+        self._show_queue(snapshot.queue, partial=not snapshot.complete)
+        self._update(counts(snapshot.total, snapshot.late))
 
     def show(self, db: Database | None, uai: str | None) -> None:
         read_ahead, self._read_ahead = self._read_ahead, None
         self.db, self.uai = db, uai
         table = self.query_one(RequestsTable)
         if db is not None and uai is not None and uai == read_ahead:
-            # The store has just opened on the establishment read ahead a moment ago: its
-            # rows are on screen already, and reading 10,000 of them again is not worth it.
+            # The store has just opened on the establishment whose whole queue was read
+            # ahead a moment ago: it is on screen already.
             self.refresh_bindings()
             return
         if db is None and read_ahead is not None:
@@ -130,10 +147,10 @@ class RequestsPane(OverviewPane):
             return  # another establishment was chosen meanwhile
         self._show_queue(queue)
 
-    def _show_queue(self, queue: Queue) -> None:
+    def _show_queue(self, queue: Queue, partial: bool = False) -> None:
         table = self.query_one(RequestsTable)
         first = not table.loaded
-        table.load(queue.rows, self.packweb.now())
+        table.load(queue.rows, self.packweb.now(), partial)
         table.display = True
         self._show_counts()
         if first and self.screen.query_one(TabbedContent).active == "requests":
@@ -146,21 +163,16 @@ class RequestsPane(OverviewPane):
 
     def _show_counts(self) -> None:
         table = self.query_one(RequestsTable)
-        rows = table.rows
-        now = self.packweb.now()
-        if not rows:
-            self._update(Content.from_markup("[b]Aucune demande en attente.[/b]"))
-        else:
-            late = sum(1 for r in rows if now - r.submitted_at > LATE)
-            text = f"[b]{plural(len(rows), 'demande')} en attente[/b]"
-            if late:
-                text += f", dont [b $warning]{late} depuis plus de 48 h[/]"
-            self._update(Content.from_markup(text))
+        if not table.partial:  # of a first page, show_first_read gives the store's counts
+            rows, now = table.rows, self.packweb.now()
+            self._update(counts(len(rows), sum(1 for r in rows if now - r.submitted_at > LATE)))
         self._show_info()
 
     def _show_info(self) -> None:
         table = self.query_one(RequestsTable)
         parts = []
+        if table.partial:
+            parts.append(f"les {len(table.rows)} plus anciennes, lecture des autres…")
         shown = len(table.visible_rows)
         if table.filter_text:
             parts.append(f"Filtre : {plural(shown, 'ligne')}")

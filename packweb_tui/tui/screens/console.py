@@ -37,11 +37,6 @@ _TABS_GROUP = Binding.Group("Onglets")
 
 
 class ConsoleScreen(Screen[None]):
-    # An 80-column terminal gets narrower margins (styles/pane.tcss).
-    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (typed so by Textual)
-        (0, "-narrow"),
-        (100, "-wide"),
-    ]
     CSS_PATH = css_paths("console", "header", "pane", *(tab_id for tab_id, _, _ in TABS))
     # Digits, not F-keys, switch tabs: they reach the console through any terminal and SSH
     # client, where F-keys are often taken (F1 help, F10 menu, F11 full screen).
@@ -80,7 +75,10 @@ class ConsoleScreen(Screen[None]):
         return self.app
 
     def compose(self) -> ComposeResult:
-        yield ConsoleHeader(self.packweb.operator, self.packweb.demo)
+        first = self.packweb.first_read
+        shown = first.result() if first.done() else None
+        where = f"{shown.uai} {shown.name}" if shown else "…"
+        yield ConsoleHeader(self.packweb.operator, self.packweb.demo, where)
         with TabbedContent(id="tabs"):
             for n, (tab_id, label, pane) in enumerate(TABS, start=1):
                 with TabPane(f"[$text-muted]{n}[/] {label}", id=tab_id):
@@ -88,7 +86,6 @@ class ConsoleScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(ConsoleHeader).show_establishment("…")
         self.watch(self.app, "establishment", self._show_establishment, init=False)
         first_read = self.packweb.first_read
         if first_read.done() and (snapshot := first_read.result()) is not None:
@@ -100,7 +97,7 @@ class ConsoleScreen(Screen[None]):
             return
         self._first_read_shown = True
         self.query_one(ConsoleHeader).show_establishment(f"{snapshot.uai} {snapshot.name}")
-        self.query_one(RequestsPane).show_first_read(snapshot.uai, snapshot.queue)
+        self.query_one(RequestsPane).show_first_read(snapshot)
 
     def _show_establishment(self, establishment: EstablishmentView | None) -> None:
         if not self.packweb.ready:

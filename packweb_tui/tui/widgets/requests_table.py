@@ -267,13 +267,16 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = 0  # index into _view
         self._anchor: int | None = None
         self.loaded = False
+        self.partial = False  # only the first page is loaded (see load)
 
     # --- data ----------------------------------------------------------------------------------
-    def load(self, rows: Sequence[QueueRow], now: datetime) -> None:
+    def load(self, rows: Sequence[QueueRow], now: datetime, partial: bool = False) -> None:
         """Show `rows` (the store's truth), keeping the ticks, the cursor's request, the
-        filter and the sort where they still apply."""
+        filter and the sort where they still apply. `partial`: only the oldest rows, read
+        ahead while the store opens; what needs every row (ticking them all, sorting) waits."""
         current = self.current
         self.now = now
+        self.partial = partial
         self._lines = [make_line(r) for r in rows]
         self._prepared = False
         # Folding 10,000 lines takes a tenth of a second: done once the rows are on screen
@@ -283,6 +286,7 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
         present = {r.id for r in rows}
         self.checked &= present
         self.loaded = True
+        self.refresh_bindings()
         self._sort()
         self._apply(current.id if current else None)
 
@@ -346,6 +350,15 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._show_cursor()
         self.refresh()
         self.post_message(self.Changed())
+
+    _WHOLE_QUEUE_ACTIONS = frozenset(
+        {"check_all", "invert", "check_exact", "next_sort", "reverse_sort"}
+    )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.partial and action in self._WHOLE_QUEUE_ACTIONS:
+            return None  # shown, greyed, until every row is here
+        return True
 
     # --- moving ------------------------------------------------------------------------------
     @property
