@@ -48,6 +48,7 @@ from packweb_tui.store.models import (
     Letter,
     LetterState,
     OutboxMessage,
+    OutboxStatus,
     PortalAccount,
     UsedLogin,
     table_of,
@@ -275,6 +276,15 @@ async def test_approval_creates_accounts_letters_and_audit(db: Database) -> None
                 select(AccountHost.host_id).where(AccountHost.account_id == account.id)
             )
             assert list(linked) == [request.host_id]
+            # Its email is queued in the same transaction (composed when it is sent).
+            queued = (
+                await session.scalars(
+                    select(OutboxMessage).where(OutboxMessage.letter_id == letter.id)
+                )
+            ).one()
+            assert queued.kind == "letter" and queued.to_addr == account.email
+            assert queued.status is OutboxStatus.QUEUED
+            assert queued.subject == "Vos identifiants de l'espace numérique – Lycée Victor-Hugo"
         used = set((await session.scalars(select(UsedLogin.login))).all())
         assert used == {c.login for c in report.created}
         audit = (
@@ -518,7 +528,11 @@ async def test_rejection_tells_the_requester(db: Database) -> None:
         assert row.account_id is None
     async with db.reading() as session:
         messages = (
-            await session.scalars(select(OutboxMessage).order_by(OutboxMessage.request_id))
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.kind == "rejection")
+                .order_by(OutboxMessage.request_id)
+            )
         ).all()
         audit = (
             await session.scalars(select(AuditEntry).where(AuditEntry.action == "requests.reject"))

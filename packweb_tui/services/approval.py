@@ -32,6 +32,7 @@ from packweb_tui.domain.decisions import (
     rejection_message,
 )
 from packweb_tui.domain.errors import InputError
+from packweb_tui.domain.letters import subject_for
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.requests import RequestStatus
 from packweb_tui.services import audit
@@ -496,6 +497,34 @@ async def _create_accounts(
                 ],
             )
         ).all()
+    )
+    # One email a letter, queued with its account: the sender composes it (text, HTML, the
+    # letter as PDF) from the letter when it delivers it.
+    names = dict(
+        (
+            await session.execute(
+                select(Establishment.id, Establishment.name).where(
+                    Establishment.id.in_({item.establishment_id for (item, _, _), _ in paired})
+                )
+            )
+        ).all()
+    )
+    await session.execute(
+        insert(table_of(OutboxMessage)),
+        [
+            {
+                "kind": "letter",
+                "letter_id": letter_ids[account_ids[login]],
+                "to_addr": item.email,
+                "subject": subject_for(names[item.establishment_id]),
+                "body": "",
+                "status": OutboxStatus.QUEUED,
+                "attempts": 0,
+                "created_at": now,
+                "next_attempt_at": now,
+            }
+            for (item, _, _), login in paired
+        ],
     )
     await session.execute(
         update(_REQUESTS)

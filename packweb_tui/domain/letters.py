@@ -1,0 +1,182 @@
+"""The credentials letter: what it says, in French, once for every way it goes out (the PDF,
+the email's text and HTML parts, the console's preview).
+
+Every letter holds the lines ``Identifiant : <login>`` and ``Mot de passe : <password>``, the
+password exactly as it must be typed (contracts.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+DEFAULT_PORTAL_URL = "l'adresse de l'espace numérique donnée par l'établissement"
+
+
+@dataclass(frozen=True, slots=True)
+class LetterContent:
+    """Everything one letter says. Names come from the hosts file and the web: they are
+    printed as they are, never interpreted."""
+
+    establishment: str  # "Lycée Victor-Hugo"
+    uai: str
+    address: tuple[str, ...]  # the establishment's postal address, line by line
+    school_email: str | None  # for questions (and the personal data note)
+    holder: str  # "Marie-Hélène DUPONT": whom the account is for
+    recipient_email: str
+    hosts: tuple[str, ...]  # "DUPONT Marie-Hélène, carte …0001": what the account reaches
+    login: str
+    password: str
+    portal_url: str | None
+    issued_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A part of the letter: a heading (may be empty) and its paragraphs."""
+
+    heading: str
+    paragraphs: tuple[str, ...]
+
+
+def french_date(day: date) -> str:
+    """``1er septembre 2026``, ``26 novembre 2026``."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def subject_for(establishment: str) -> str:
+    """The subject of a credentials email (the letter's title)."""
+    return f"Vos identifiants de l'espace numérique – {establishment}"
+
+
+def letter_subject(content: LetterContent) -> str:
+    return subject_for(content.establishment)
+
+
+def credential_lines(content: LetterContent) -> tuple[str, str]:
+    return f"Identifiant : {content.login}", f"Mot de passe : {content.password}"
+
+
+def portal_address(content: LetterContent) -> str:
+    return content.portal_url or DEFAULT_PORTAL_URL
+
+
+def letter_sections(content: LetterContent) -> tuple[Section, ...]:
+    """The letter's body, after the credentials box, as sections of paragraphs."""
+    ask = (
+        f"l'intendance de l'établissement ({content.school_email})"
+        if content.school_email
+        else "l'intendance de l'établissement"
+    )
+    reached = (
+        ("Ce compte donne accès à : " + " ; ".join(content.hosts) + ".",) if content.hosts else ()
+    )
+    return (
+        Section(
+            "Pour vous connecter",
+            (
+                f"1. Rendez-vous sur {portal_address(content)}.",
+                "2. Saisissez votre identifiant et votre mot de passe, puis choisissez "
+                "« Connexion ». Le mot de passe s'écrit avec ses tirets, en respectant "
+                "majuscules et minuscules.",
+                "3. À la première connexion, le portail vous demande de choisir votre propre "
+                "mot de passe : ce mot de passe initial ne servira plus ensuite.",
+            ),
+        ),
+        Section(
+            "Votre compte",
+            (
+                *reached,
+                "Vous pourrez y consulter le solde, créditer le compte en ligne et réserver "
+                "les repas.",
+                "Identifiant ou mot de passe oublié ? Utilisez le lien « Identifiant / mot de "
+                f"passe oublié(s) ? » de la page d'accueil du portail, ou adressez-vous à {ask}.",
+            ),
+        ),
+        Section(
+            "Données personnelles",
+            (
+                "Les informations de ce compte (nom, prénom, adresse électronique, "
+                "consommations et paiements) sont traitées par l'établissement pour la "
+                "gestion du service de restauration, et conservées le temps de la scolarité. "
+                "Vous pouvez y accéder, les faire rectifier ou vous opposer à leur traitement "
+                f"en vous adressant à {ask}.",
+            ),
+        ),
+    )
+
+
+def letter_greeting(content: LetterContent) -> tuple[str, ...]:
+    return (
+        "Madame, Monsieur,",
+        f"Votre demande de compte sur l'espace numérique de la cantine de "
+        f"{content.establishment} a été acceptée. Voici les identifiants du compte de "
+        f"{content.holder} :",
+    )
+
+
+CLOSING = ("Nous vous souhaitons une bonne utilisation de ce service.", "Le service d'intendance")
+CAUTION = (
+    "Ce courrier contient un mot de passe personnel : gardez-le pour vous, puis détruisez-le "
+    "une fois votre propre mot de passe choisi."
+)
+
+
+def letter_text(content: LetterContent) -> str:
+    """The letter as plain text: the email's text part and the console's preview."""
+    lines = [
+        content.establishment,
+        *content.address,
+        "",
+        f"Le {french_date(content.issued_on)}",
+        "",
+        letter_subject(content),
+        "",
+        *_blank_separated(letter_greeting(content)),
+        "",
+        *(f"    {line}" for line in credential_lines(content)),
+        "",
+    ]
+    for section in letter_sections(content):
+        lines += [section.heading, *_blank_separated(section.paragraphs), ""]
+    lines += [*_blank_separated(CLOSING), "", CAUTION]
+    return "\n".join(lines) + "\n"
+
+
+def letter_html(content: LetterContent) -> str:
+    """The letter as the email's HTML part (every text escaped)."""
+    e = escape
+    login, password = credential_lines(content)
+    parts = [
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">',
+        f"<title>{e(letter_subject(content))}</title></head>",
+        '<body style="font-family: sans-serif; line-height: 1.4; max-width: 40em">',
+        f"<p><strong>{e(content.establishment)}</strong>",
+        *(f"<br>{e(line)}" for line in content.address),
+        "</p>",
+        f"<p>Le {e(french_date(content.issued_on))}</p>",
+        *(f"<p>{e(p)}</p>" for p in letter_greeting(content)),
+        '<p style="font-family: monospace; font-size: 1.2em; border: 1px solid #888; '
+        'padding: 0.6em 1em; display: inline-block">',
+        f"{e(login)}<br><strong>{e(password)}</strong></p>",
+    ]
+    for section in letter_sections(content):
+        parts.append(f"<h3>{e(section.heading)}</h3>")
+        parts += [f"<p>{e(p)}</p>" for p in section.paragraphs]
+    parts += [f"<p>{e(p)}</p>" for p in CLOSING]
+    parts.append(f"<p><small>{e(CAUTION)}</small></p></body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _blank_separated(paragraphs: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for paragraph in paragraphs:
+        if out:
+            out.append("")
+        out.append(paragraph)
+    return out

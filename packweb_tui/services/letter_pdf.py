@@ -1,0 +1,386 @@
+"""Credentials letters as PDF (fpdf2): one A4 page a letter, in DejaVu (the built-in PDF fonts
+cannot write œ, €, ’, Ł or ễ), the login and password in DejaVu Sans Mono, where 0 and O,
+1, l and I never look alike.
+
+A thousand separate letters must take seconds, and three things in fpdf2 cost tens of
+milliseconds a document each; each is done once here instead:
+- parsing the TrueType fonts (~37 ms each): parsed once per process; a new document gets a
+  copy that shares the parsed tables, with its own subset and a fresh fontTools font;
+- breaking lines (multi_cell measures every character in Python): the letter's lines are
+  wrapped here with the parsed widths, the paragraphs every letter shares once, and drawn with
+  `text()` at their place;
+- subsetting the fonts on output (~36 ms a font): every document uses the same base glyphs
+  (French, every printable ASCII character for the login and password), and fpdf2's call to
+  fontTools' subsetter is given a cache keyed by the font and the glyph set, so that only a
+  letter with rarer characters (Łukasz, Nguyễn) makes a subset of its own."""
+
+from __future__ import annotations
+
+import os
+import string
+import threading
+from collections.abc import Iterable, Sequence
+from copy import copy
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from packweb_tui.domain.letters import (
+    CAUTION,
+    CLOSING,
+    LetterContent,
+    credential_lines,
+    french_date,
+    letter_greeting,
+    letter_sections,
+    letter_subject,
+)
+from packweb_tui.resources import fonts_dir
+
+# key, family, style, file: added in this order to every document (fpdf2 numbers them so).
+FONTS = (
+    ("sans", "dejavu", "", "DejaVuSans.ttf"),
+    ("bold", "dejavu", "B", "DejaVuSans-Bold.ttf"),
+    ("mono", "dejavumono", "", "DejaVuSansMono.ttf"),
+)
+# The glyphs every document embeds, so that most documents share one subset of each font:
+# what French names and the letter's own text use, and in the mono font, what logins and
+# passwords are made of.
+_TEXT = (
+    string.ascii_letters
+    + string.digits
+    + " !\"#%&'()*+,-./:;?@_"
+    + "àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»’–…€"
+)
+BASE_GLYPHS = {
+    "sans": _TEXT,
+    "bold": _TEXT,
+    "mono": string.ascii_letters + string.digits + " .-_",
+}
+PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 20.0  # A4, mm
+WIDTH = PAGE_W - 2 * MARGIN
+INK = (33, 37, 41)
+MUTED = (95, 99, 104)
+BOX = (232, 238, 244)
+PT = 25.4 / 72  # one point in mm
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    font: str  # a key of FONTS
+    size: float  # pt
+    x: float  # mm, from the left
+    y: float  # mm, the baseline, from the top
+    text: str
+    color: tuple[int, int, int] = INK
+
+
+# --- fonts -----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    font: Any  # fpdf2's TTFFont
+    raw: bytes  # the font file
+    subset: Any  # fpdf2's SubsetMap holding BASE_GLYPHS, copied into each document
+
+
+@cache
+def _fonts() -> dict[str, _Parsed]:
+    """Each font parsed once, with its file's bytes and its base glyphs picked."""
+    from fpdf import FPDF
+
+    _install_subset_cache()
+    model = FPDF()
+    parsed: dict[str, _Parsed] = {}
+    for key, family, style, file in FONTS:
+        path = fonts_dir() / file
+        model.add_font(family, style, path)
+        font: Any = model.fonts[f"{family}{style}"]
+        for char in BASE_GLYPHS[key]:
+            font.subset.pick(ord(char))
+        parsed[key] = _Parsed(font, path.read_bytes(), font.subset)
+    _forget_picks()
+    return parsed
+
+
+def _forget_picks() -> None:
+    """fpdf2 memoizes SubsetMap.pick and get_glyph with functools.cache, which holds every
+    document's subset (and fonts) for ever: emptied after each document."""
+    from fpdf.fonts import SubsetMap
+
+    SubsetMap.pick.cache_clear()
+    SubsetMap.get_glyph.cache_clear()
+
+
+def _document(title: str) -> Any:
+    from fontTools.ttLib import TTFont
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="mm")
+    for key, family, style, _ in FONTS:
+        parsed = _fonts()[key]
+        font = copy(parsed.font)  # shares the widths and the cmap, read only
+        # fpdf2 subsets the fontTools font in place on output: a fresh one per document.
+        font.ttfont = TTFont(BytesIO(parsed.raw), lazy=True, recalcTimestamp=False)
+        font.ttfont.packweb_font = key  # the subset cache's key (see _CachingSubsetter)
+        font.subset = subset = copy(parsed.subset)  # the base glyphs, already numbered
+        subset.font = font
+        subset._char_id_per_glyph = dict(parsed.subset._char_id_per_glyph)
+        subset._reserved = list(parsed.subset._reserved)
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        pdf.fonts[f"{family}{style}"] = font
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.set_auto_page_break(False)
+    pdf.set_title(title)
+    pdf.set_author("PackWeb Console")
+    pdf.set_creator("PackWeb Console")
+    pdf.set_lang("fr")
+    return pdf
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """Width in mm of `text` set in `font` at `size` points."""
+    widths = _fonts()[font].font.cw
+    return float(sum(widths[ord(c)] for c in text)) * size / 1000 * PT
+
+
+@lru_cache(maxsize=4096)
+def wrap(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    """`text` broken into lines no wider than `width` mm, at spaces (a word longer than a
+    line stands alone on its line). Cached: the paragraphs every letter shares are wrapped
+    once."""
+    lines: list[str] = []
+    space = text_width(" ", font, size)
+    line, used = "", 0.0
+    for word in text.split():
+        w = text_width(word, font, size)
+        if line and used + space + w > width:
+            lines.append(line)
+            line, used = word, w
+        else:
+            line, used = (f"{line} {word}", used + space + w) if line else (word, w)
+    if line:
+        lines.append(line)
+    return tuple(lines)
+
+
+# --- layout ----------------------------------------------------------------------------------
+class _Page:
+    """Lines placed from the top down."""
+
+    def __init__(self) -> None:
+        self.items: list[Text] = []
+        self.y = MARGIN
+
+    def paragraph(
+        self,
+        text: str,
+        font: str = "sans",
+        size: float = 10.0,
+        x: float = MARGIN,
+        width: float = WIDTH,
+        leading: float = 1.45,
+        color: tuple[int, int, int] = INK,
+        after: float = 1.5,
+    ) -> None:
+        step = size * PT * leading
+        for line in wrap(text, font, size, width):
+            self.y += step
+            self.items.append(Text(font, size, x, self.y, line, color))
+        self.y += after
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    lines: list[Text]
+    box_top: float  # where the credentials' box begins
+
+
+def layout(content: LetterContent) -> Layout:
+    """Where every line of the letter goes."""
+    page = _Page()
+    right = PAGE_W / 2 + 5
+    page.paragraph(content.establishment, "bold", 12, width=WIDTH - 40, after=0.5)
+    for line in (*content.address, content.school_email or ""):
+        if line:
+            page.paragraph(line, size=9, color=MUTED, width=WIDTH - 40, after=0)
+    page.y = max(page.y + 12, 58.0)
+    top = page.y
+    page.paragraph(content.holder, "bold", 10.5, x=right, width=PAGE_W - MARGIN - right, after=0)
+    page.paragraph(content.recipient_email, size=9.5, x=right, width=PAGE_W - MARGIN - right)
+    page.y = max(page.y, top + 12) + 3
+    page.paragraph(f"Le {french_date(content.issued_on)}", size=10, x=right, after=8)
+    page.paragraph(letter_subject(content), "bold", 12.5, after=4)
+    for paragraph in letter_greeting(content):
+        page.paragraph(paragraph, size=10.5, after=2.5)
+    page.y += 2
+    login, password = credential_lines(content)
+    box_top = page.y
+    page.y += 3
+    for line, size in ((login, 12.0), (password, 14.0)):
+        label, _, value = line.partition(" : ")
+        page.y += 8
+        page.items.append(Text("sans", 10.5, MARGIN + 8, page.y, f"{label} :", MUTED))
+        page.items.append(Text("mono", size, MARGIN + 44, page.y, value))
+    page.y = box_top + 30
+    for section in letter_sections(content):
+        page.paragraph(section.heading, "bold", 10.5, after=0.5)
+        for paragraph in section.paragraphs:
+            page.paragraph(paragraph, size=9.5, leading=1.4, after=1.2)
+        page.y += 2.5
+    page.paragraph(CLOSING[0], size=10.5, after=3)
+    page.paragraph(CLOSING[1], "bold", 10.5, x=right)
+    if page.y > PAGE_H - 32:
+        raise ValueError(f"lettre trop longue pour une page ({content.login})")
+    # The caution, at the foot of the page.
+    page.y = PAGE_H - 26.5
+    page.paragraph(CAUTION, size=8.5, color=MUTED, leading=1.35)
+    return Layout(page.items, box_top)
+
+
+def _draw(pdf: Any, placed: Layout) -> None:
+    pdf.add_page()
+    pdf.set_fill_color(*BOX)
+    pdf.rect(MARGIN, placed.box_top, WIDTH, 26, style="F")
+    pdf.set_draw_color(*MUTED)
+    pdf.line(MARGIN, PAGE_H - 27, PAGE_W - MARGIN, PAGE_H - 27)
+    pdf.set_fill_color(255, 255, 255)  # text() draws in the text colour only if they differ
+    current: tuple[str, float] | None = None
+    color: tuple[int, int, int] | None = None
+    families = {key: (family, style) for key, family, style, _ in FONTS}
+    for item in placed.lines:
+        if current != (item.font, item.size):
+            family, style = families[item.font]
+            pdf.set_font(family, style, item.size)
+            current = (item.font, item.size)
+        if color != item.color:
+            pdf.set_text_color(*item.color)
+            color = item.color
+        pdf.text(item.x, item.y, item.text)
+
+
+def letter_pdf(content: LetterContent, logo: Path | None = None) -> bytes:
+    """One letter, one document (attached to its email)."""
+    pdf = _document(letter_subject(content))
+    _draw(pdf, layout(content))
+    _logo(pdf, logo)
+    return _output(pdf)
+
+
+def edition_pdf(contents: Iterable[LetterContent], logos: dict[str, Path] | None = None) -> bytes:
+    """The édition: every letter of a selection in one document, a page each, to print."""
+    pdf = _document("Édition des identifiants")
+    for content in contents:
+        _draw(pdf, layout(content))
+        _logo(pdf, (logos or {}).get(content.uai))
+    if not pdf.pages:
+        raise ValueError("aucune lettre à imprimer")
+    return _output(pdf)
+
+
+def _output(pdf: Any) -> bytes:
+    try:
+        return bytes(pdf.output())
+    finally:
+        _forget_picks()
+
+
+def _logo(pdf: Any, logo: Path | None) -> None:
+    if logo is not None and logo.is_file():
+        pdf.image(str(logo), x=PAGE_W - MARGIN - 32, y=MARGIN - 4, w=32)
+
+
+# --- the subset cache ------------------------------------------------------------------------
+_subsets: dict[tuple[str, frozenset[str]], tuple[bytes, list[str]]] = {}
+_subsets_lock = threading.Lock()
+
+
+class _CachingSubsetter:
+    """fontTools' Subsetter as fpdf2 calls it on output (populate, then subset in place),
+    remembering each result: a font already subset to the same glyphs is swapped in from the
+    cache, its tables then copied as they are when fpdf2 saves it."""
+
+    def __init__(self, options: Any = None) -> None:
+        from fontTools import subset
+
+        self._real = subset.Subsetter(options)
+        self._glyphs: frozenset[str] = frozenset()
+
+    def populate(self, *, glyphs: Iterable[str] = (), **kwargs: Any) -> None:
+        self._glyphs = frozenset(glyphs)
+        self._real.populate(glyphs=glyphs, **kwargs)
+
+    def subset(self, font: Any) -> None:
+        from fontTools.ttLib import TTFont
+
+        key = getattr(font, "packweb_font", None)
+        if key is None:  # not one of ours: as fpdf2 would
+            self._real.subset(font)
+            return
+        with _subsets_lock:
+            cached = _subsets.get((key, self._glyphs))
+        if cached is None:
+            self._real.subset(font)
+            buffer = BytesIO()
+            font.save(buffer)
+            cached = (buffer.getvalue(), list(font.getGlyphOrder()))
+            with _subsets_lock:
+                _subsets[(key, self._glyphs)] = cached
+        data, order = cached
+        done = TTFont(BytesIO(data), lazy=True, recalcTimestamp=False)
+        done.setGlyphOrder(order)  # not rebuilt from the cmap each time
+        font.__dict__.update(done.__dict__)
+        font.packweb_font = key
+        # fpdf2 then saves it: the bytes are those fontTools wrote the first time.
+        font.save = lambda file, *args, **kwargs: file.write(data)
+
+
+class _SubsetModule:
+    """Stands for `fontTools.subset` inside fpdf2's output module."""
+
+    def __init__(self) -> None:
+        from fontTools import subset
+
+        self.Options = subset.Options
+        self.Subsetter = _CachingSubsetter
+
+
+def _install_subset_cache() -> None:
+    import fpdf.output
+
+    # fpdf2 calls fontTools' subsetter through this module global (fpdf2 < 3, pinned).
+    if not isinstance(getattr(fpdf.output, "ftsubset", None), _SubsetModule):
+        setattr(fpdf.output, "ftsubset", _SubsetModule())  # noqa: B010
+
+
+# --- many letters at once --------------------------------------------------------------------
+IN_PROCESS_UP_TO = 24  # below this, starting worker processes costs more than it saves
+
+
+def _warm() -> None:
+    _fonts()
+
+
+def _render_chunk(contents: list[LetterContent]) -> list[bytes]:
+    return [letter_pdf(content) for content in contents]
+
+
+def render_letters(contents: Sequence[LetterContent], workers: int | None = None) -> list[bytes]:
+    """Each letter as its own PDF, in the order given: on every core for a large batch
+    (fpdf2 holds the interpreter: threads would not help). Blocking."""
+    count = len(contents)
+    workers = min(workers or os.cpu_count() or 1, max(count // IN_PROCESS_UP_TO, 1))
+    if workers <= 1:
+        return _render_chunk(list(contents))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # forkserver: no fork of a process that runs threads (the console, the event loop).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    size = max(min(64, count // (workers * 4)), 1)
+    chunks = [list(contents[i : i + size]) for i in range(0, count, size)]
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm) as pool:
+        return [pdf for part in pool.map(_render_chunk, chunks) for pdf in part]
