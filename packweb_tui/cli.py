@@ -351,6 +351,81 @@ def accounts_list(ctx: Context, uai: str | None, as_json: bool) -> None:
     click.echo(f"{len(views)} compte(s).")
 
 
+@accounts.command("reset")
+@click.argument("login")
+@pass_context
+def accounts_reset(ctx: Context, login: str) -> None:
+    """Donne un nouveau mot de passe initial à LOGIN et met sa lettre en file d'envoi."""
+    from packweb_tui.config import letters_dir
+    from packweb_tui.services.letters import reset_password
+
+    directory = letters_dir(ctx.config)
+    report = run(ctx, lambda d: reset_password(d, login, ctx.operator, directory))
+    voided = f" ; {report.voided} lettre(s) non remise(s) annulée(s)" if report.voided else ""
+    click.echo(
+        f"Nouveau mot de passe pour {report.login} : lettre n° {report.letter_id} en file "
+        f"d'envoi{voided}."
+    )
+
+
+@accounts.command("check-password")
+@click.argument("login")
+@pass_context
+def accounts_check_password(ctx: Context, login: str) -> None:
+    """Lit un mot de passe sur l'entrée standard : code 0 si c'est celui de LOGIN, 1 sinon."""
+    from packweb_tui.services.letters import check_password
+
+    typed = sys.stdin.readline().rstrip("\r\n")
+    if run(ctx, lambda d: check_password(d, login, typed)):
+        click.echo(f"Mot de passe correct pour {login}.")
+        return
+    click.echo(f"Ce n'est pas le mot de passe de {login}.", err=True)
+    sys.exit(1)
+
+
+# --- letters --------------------------------------------------------------------------------
+@cli.group()
+def letters() -> None:
+    """Les lettres d'identifiants."""
+
+
+@letters.command("print")
+@click.argument("ids", nargs=-1, type=int)
+@click.option(
+    "-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+    help="Fichier PDF à écrire.",
+)  # fmt: skip
+@click.option("--uai", help="L'établissement (facultatif s'il n'y en a qu'un).")
+@pass_context
+def letters_print(ctx: Context, ids: tuple[int, ...], out: Path, uai: str | None) -> None:
+    """L'édition : toutes les lettres non remises (ou celles nommées) dans un seul PDF.
+
+    Les lettres imprimées comptent comme remises : leur mot de passe est effacé de la base
+    et leur envoi par courriel annulé."""
+    from packweb_tui.config import letters_dir
+    from packweb_tui.services.establishments import list_establishments
+    from packweb_tui.services.letters import print_edition
+
+    config = ctx.config
+
+    async def work(d: Database) -> Any:
+        chosen = uai
+        if chosen is None:
+            known = await list_establishments(d)
+            if len(known) != 1:
+                raise InputError("plusieurs établissements : précisez --uai")
+            chosen = known[0].uai
+        return await print_edition(
+            d, chosen, out, ctx.operator, config.portal.url, list(ids) or None,
+            letters_dir(config),
+        )  # fmt: skip
+
+    report = run(ctx, work)
+    click.echo(f"{len(report.printed)} lettre(s) dans {report.path}.")
+    if report.skipped:
+        click.echo(f"{report.skipped} lettre(s) déjà remise(s) ou annulée(s), non imprimée(s).")
+
+
 # --- payments -------------------------------------------------------------------------------
 @cli.group()
 def payments() -> None:

@@ -32,6 +32,11 @@ def user_data_dir() -> Path:
     return Path(data_dir("packweb"))
 
 
+def letters_dir(config: Config) -> Path:
+    """Where letters written for the operator go ([letters] directory, else beside the data)."""
+    return config.letters_directory or user_data_dir() / "lettres"
+
+
 def default_db_url() -> str:
     return f"sqlite+aiosqlite:///{user_data_dir() / 'packweb.db'}"
 

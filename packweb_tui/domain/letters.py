@@ -114,8 +114,8 @@ def letter_sections(content: LetterContent) -> tuple[Section, ...]:
 def letter_greeting(content: LetterContent) -> tuple[str, ...]:
     return (
         "Madame, Monsieur,",
-        f"Votre demande de compte sur l'espace numérique de la cantine de "
-        f"{content.establishment} a été acceptée. Voici les identifiants du compte de "
+        f"Votre demande de compte sur l'espace numérique de la cantine "
+        f"({content.establishment}) a été acceptée. Voici les identifiants du compte de "
         f"{content.holder} :",
     )
 

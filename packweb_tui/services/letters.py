@@ -7,23 +7,34 @@ password is wiped and only the account's hash remains."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from packweb_tui.domain.dates import PARIS
-from packweb_tui.domain.letters import LetterContent
+from packweb_tui.domain.errors import InputError, InputErrors
+from packweb_tui.domain.letters import LetterContent, letter_text, subject_for
+from packweb_tui.services import audit
+from packweb_tui.services.errors import OperationalError
+from packweb_tui.services.establishments import require_establishment
 from packweb_tui.services.matching import chunks
+from packweb_tui.store.database import Database
 from packweb_tui.store.models import (
     AccountHost,
+    CredentialsState,
     Establishment,
     Host,
     Letter,
     LetterState,
+    OutboxMessage,
+    OutboxStatus,
     PortalAccount,
     PortalSettings,
 )
@@ -123,3 +134,310 @@ def wipe_password(letter: Letter, state: LetterState) -> None:
     letter.state = state
     letter.password_plain = None
     letter.delivered_at = utcnow()
+
+
+# --- the Identifiants pane ------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CredentialsRow:
+    """An account of the establishment with its latest letter, as the pane lists it."""
+
+    account_id: int
+    login: str
+    holder: str  # "DUPONT Marie-Hélène" (the first host it reaches), else its email
+    email: str
+    state: CredentialsState
+    letter_id: int | None
+    created_at: datetime  # of the letter (else the account)
+    delivered_at: datetime | None  # sent or printed
+    error: str | None  # why the last sending failed
+
+
+STATE_ORDER = {
+    CredentialsState.TO_SEND: 0,
+    CredentialsState.FAILED: 1,
+    CredentialsState.SENT: 2,
+    CredentialsState.PRINTED: 3,
+}
+
+
+async def credentials_rows(db: Database, uai: str) -> list[CredentialsRow]:
+    """Every account of establishment `uai`: those still to deliver first (oldest first),
+    then failures, then those delivered (latest first)."""
+    async with db.reading() as session:
+        establishment = await require_establishment(session, uai)
+        latest = (
+            select(Letter.account_id, func.max(Letter.id).label("letter_id"))
+            .group_by(Letter.account_id)
+            .subquery()
+        )
+        rows = (
+            await session.execute(
+                select(
+                    PortalAccount.id,
+                    PortalAccount.login,
+                    PortalAccount.email,
+                    PortalAccount.credentials,
+                    PortalAccount.created_at,
+                    Letter.id,
+                    Letter.created_at,
+                    Letter.delivered_at,
+                    Letter.error,
+                )
+                .outerjoin(latest, latest.c.account_id == PortalAccount.id)
+                .outerjoin(Letter, Letter.id == latest.c.letter_id)
+                .where(PortalAccount.establishment_id == establishment.id)
+            )
+        ).all()
+        holders: dict[int, str] = {}
+        for part in chunks([r[0] for r in rows]):
+            for account_id, last, first in await session.execute(
+                select(AccountHost.account_id, Host.last_name, Host.first_name)
+                .join(Host, Host.id == AccountHost.host_id)
+                .where(AccountHost.account_id.in_(part))
+                .order_by(AccountHost.account_id, Host.last_name, Host.first_name)
+            ):
+                holders.setdefault(account_id, f"{last.upper()} {first}")
+    found = [
+        CredentialsRow(
+            aid,
+            login,
+            holders.get(aid, email),
+            email,
+            state,
+            lid,
+            lcreated or created,
+            delivered,
+            error,
+        )
+        for aid, login, email, state, created, lid, lcreated, delivered, error in rows
+    ]
+    pending = sorted(
+        (r for r in found if STATE_ORDER[r.state] < 2),
+        key=lambda r: (STATE_ORDER[r.state], r.created_at, r.login),
+    )
+    done = sorted(
+        (r for r in found if STATE_ORDER[r.state] >= 2),
+        key=lambda r: (r.delivered_at or r.created_at, r.login),
+        reverse=True,
+    )
+    return pending + done
+
+
+@dataclass(frozen=True, slots=True)
+class LetterPreview:
+    letter_id: int
+    login: str
+    text: str | None  # the letter as it will read; None once delivered (password wiped)
+    pdf_path: Path | None  # the letter as PDF, written for the operator to open
+
+
+async def letter_preview(
+    db: Database, letter_id: int, portal_url: str | None, directory: Path | None
+) -> LetterPreview:
+    """The text of a letter still to deliver, and its PDF written under `directory` (readable
+    by its owner only: it holds a password)."""
+    async with db.reading() as session:
+        source = (await letter_sources(session, [letter_id], portal_url)).get(letter_id)
+    if source is None:
+        raise OperationalError(f"lettre n° {letter_id} introuvable")
+    if source.content is None:
+        return LetterPreview(letter_id, source.login, None, None)
+    path = None
+    if directory is not None:
+        from packweb_tui.services.letter_pdf import letter_pdf
+
+        document = await asyncio.to_thread(letter_pdf, source.content)
+        path = directory / source.uai / f"identifiants-{source.login}.pdf"
+        await asyncio.to_thread(write_private, path, document)
+    return LetterPreview(letter_id, source.login, letter_text(source.content), path)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write `data` at `path` whole or not at all, readable by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = path.with_name(f".{path.name}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
+    temporary.replace(path)
+
+
+def forget_pdf(directory: Path | None, uai: str, login: str) -> None:
+    """The PDF written for a preview goes with the password it holds."""
+    if directory is not None:
+        (directory / uai / f"identifiants-{login}.pdf").unlink(missing_ok=True)
+
+
+# --- the édition ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class EditionReport:
+    path: Path
+    printed: list[str]  # logins, in the document's order
+    skipped: int  # named letters already delivered or voided
+
+
+async def print_edition(
+    db: Database,
+    uai: str,
+    out: Path,
+    operator: str,
+    portal_url: str | None,
+    letter_ids: Sequence[int] | None = None,
+    directory: Path | None = None,
+) -> EditionReport:
+    """Every letter of `uai` not yet delivered (or those named) in one PDF at `out`; then
+    they count as delivered on paper: passwords wiped, their emails cancelled. The file is
+    written before the store changes: a failure leaves the letters to deliver."""
+    from packweb_tui.services.letter_pdf import edition_pdf
+
+    async with db.reading() as session:
+        establishment = await require_establishment(session, uai)
+        query = (
+            select(Letter.id)
+            .join(PortalAccount, PortalAccount.id == Letter.account_id)
+            .where(PortalAccount.establishment_id == establishment.id)
+        )
+        if letter_ids is None:
+            query = query.where(Letter.state.in_(UNDELIVERED))
+        else:
+            query = query.where(Letter.id.in_(list(letter_ids)))
+        ids = list((await session.scalars(query.order_by(Letter.id))).all())
+        sources = await letter_sources(session, ids, portal_url)
+    if letter_ids is not None and (unknown := set(letter_ids) - set(sources)):
+        raise InputErrors(
+            [InputError(f"lettre n° {n} inconnue à {establishment.uai}") for n in sorted(unknown)]
+        )
+    printable = [s for s in sources.values() if s.content is not None and s.state in UNDELIVERED]
+    if not printable:
+        raise InputError("aucune lettre à imprimer : toutes ont déjà été remises")
+    printable.sort(key=lambda s: (s.content.holder.casefold() if s.content else "", s.login))
+    document = await asyncio.to_thread(edition_pdf, [s.content for s in printable if s.content])
+    await asyncio.to_thread(write_private, out, document)
+    printed: list[str] = []
+    async with db.writing() as session:
+        for source in printable:
+            letter = await session.get(Letter, source.letter_id)
+            if letter is None or letter.state not in UNDELIVERED:
+                continue  # delivered by email meanwhile: the paper copy does no harm
+            wipe_password(letter, LetterState.PRINTED)
+            account = await session.get(PortalAccount, source.account_id)
+            if account is not None:
+                account.credentials = CredentialsState.PRINTED
+                account.updated_at = utcnow()
+            await cancel_emails(session, [source.letter_id], "remise sur papier (édition)")
+            printed.append(source.login)
+        audit.record(
+            session, operator, "letters.print", "letter",
+            [s.letter_id for s in printable], establishment.id, file=str(out),
+        )  # fmt: skip
+    for source in printable:
+        forget_pdf(directory, source.uai, source.login)
+    return EditionReport(out, printed, len(sources) - len(printable))
+
+
+UNDELIVERED = (LetterState.PENDING, LetterState.FAILED)
+
+
+async def cancel_emails(session: AsyncSession, letter_ids: Sequence[int], why: str) -> None:
+    """The queued emails of these letters will not go (delivered otherwise, or voided)."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.letter_id.in_(list(letter_ids)),
+            OutboxMessage.status.in_((OutboxStatus.QUEUED, OutboxStatus.FAILED)),
+        )
+        .values(status=OutboxStatus.CANCELLED, last_error=why)
+    )
+
+
+# --- a new password ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ResetReport:
+    login: str
+    letter_id: int
+    voided: int  # earlier letters not delivered, now void
+
+
+async def reset_password(
+    db: Database, login: str, operator: str, directory: Path | None = None
+) -> ResetReport:
+    """A new initial password for `login` (a parent calls: lost, never received): the
+    account's hash changes, it must be changed at the next login, a new letter is queued with
+    its email, and any earlier letter not yet delivered is void."""
+    from packweb_tui.domain.credentials import new_password
+    from packweb_tui.services.passwords import hash_password
+
+    password = new_password()
+    password_hash = await asyncio.to_thread(hash_password, password)
+    async with db.writing() as session:
+        account = (
+            await session.scalars(select(PortalAccount).where(PortalAccount.login == login))
+        ).one_or_none()
+        if account is None:
+            raise InputError(f"identifiant inconnu : {login}")
+        establishment = await session.get(Establishment, account.establishment_id)
+        assert establishment is not None
+        earlier = list(
+            (
+                await session.scalars(
+                    select(Letter).where(
+                        Letter.account_id == account.id, Letter.state.in_(UNDELIVERED)
+                    )
+                )
+            ).all()
+        )
+        for letter in earlier:
+            wipe_password(letter, LetterState.VOID)
+        await cancel_emails(
+            session, [letter.id for letter in earlier], "remplacée par un nouveau mot de passe"
+        )
+        now = utcnow()
+        account.password_hash = password_hash
+        account.must_change_password = True
+        account.credentials = CredentialsState.TO_SEND
+        account.updated_at = now
+        account.pushed_at = None  # the portal gets the new hash at the next sync
+        letter = Letter(
+            account_id=account.id, state=LetterState.PENDING, password_plain=password,
+            created_at=now, created_by=operator,
+        )  # fmt: skip
+        session.add(letter)
+        await session.flush()
+        session.add(
+            OutboxMessage(
+                kind="letter",
+                letter_id=letter.id,
+                to_addr=account.email,
+                subject=subject_for(establishment.name),
+                body="",
+                status=OutboxStatus.QUEUED,
+                attempts=0,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+        audit.record(
+            session, operator, "accounts.reset", "portal_account", [account.id],
+            establishment.id, letter_id=letter.id, voided=[x.id for x in earlier],
+        )  # fmt: skip
+        report = ResetReport(account.login, letter.id, len(earlier))
+        uai = establishment.uai
+    forget_pdf(directory, uai, login)
+    return report
+
+
+async def check_password(db: Database, login: str, password: str) -> bool:
+    """Whether `password` is the current password of `login` (support, on the phone)."""
+    from packweb_tui.services.passwords import verify_password
+
+    async with db.reading() as session:
+        password_hash = (
+            await session.scalars(
+                select(PortalAccount.password_hash).where(PortalAccount.login == login)
+            )
+        ).one_or_none()
+    if password_hash is None:
+        raise InputError(f"identifiant inconnu : {login}")
+    return await asyncio.to_thread(verify_password, password_hash, password)

@@ -68,6 +68,7 @@ class OutboxStatus(enum.StrEnum):
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # not to be sent: its letter went on paper, or was voided
 
 
 class PaymentTarget(enum.StrEnum):

@@ -1,0 +1,204 @@
+"""Credentials letters: their PDF (read back with pypdf, drawn with pdfium), the édition, a
+new password, checking a password; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import stat
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from packweb_tui.domain.credentials import PASSWORD_PATTERN
+from packweb_tui.domain.errors import InputError
+from packweb_tui.domain.letters import LetterContent, letter_html, letter_text
+from packweb_tui.services.approval import approve_requests
+from packweb_tui.services.letter_pdf import (
+    IN_PROCESS_UP_TO,
+    edition_pdf,
+    letter_pdf,
+    render_letters,
+)
+from packweb_tui.services.letters import (
+    check_password,
+    credentials_rows,
+    letter_preview,
+    print_edition,
+    reset_password,
+)
+from packweb_tui.store.database import Database
+from packweb_tui.store.models import (
+    CredentialsState,
+    Letter,
+    LetterState,
+    OutboxMessage,
+    OutboxStatus,
+    PortalAccount,
+)
+from tests.test_approval import UAI, setup
+
+NAMES = [
+    "Nguyễn Thị Mai",
+    "Łukasz Kowalczyk",
+    "Zoë Œuvray-D'Hérouville",
+    "Marie-Hélène Dupont",
+    "Ça Lê Ðức",
+    "Ægir Østergård",
+]
+
+
+def content(name: str, n: int = 1) -> LetterContent:
+    return LetterContent(
+        establishment="Lycée Victor-Hugo",
+        uai=UAI,
+        address=("27 rue de Sévigné", "75003 Paris"),
+        school_email="intendance@lycee-victor-hugo.fr",
+        holder=name,
+        recipient_email=f"parent{n}@example.fr",
+        hosts=(f"{name.upper()}, carte …{n:04d}",),
+        login=f"login.{n}",
+        password="Kp7m-X2qr-9tzh-Wd",
+        portal_url="https://cantine.example.fr",
+        issued_on=date(2026, 9, 1),
+    )
+
+
+def pages_text(document: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(BytesIO(document)).pages]
+
+
+def test_every_name_comes_out_right_and_can_be_read_back() -> None:
+    # One after the other: the font subsets kept from a letter must not lose a glyph of
+    # the next one's rarer characters.
+    for n, name in enumerate(NAMES * 2):
+        (text,) = pages_text(letter_pdf(content(name, n)))
+        assert name in text
+        assert f"Identifiant : login.{n}" in text
+        assert "Mot de passe : Kp7m-X2qr-9tzh-Wd" in text
+        assert "https://cantine.example.fr" in text and "1er septembre 2026" in text
+
+
+def test_a_letter_renders_as_one_a4_page() -> None:
+    document = pypdfium2.PdfDocument(letter_pdf(content(NAMES[0])))
+    try:
+        assert len(document) == 1
+        width, height = document[0].get_size()
+        assert (round(width), round(height)) == (595, 842)  # A4 in points
+        image = document[0].render(scale=60 / 72).to_pil()  # a PNG at 60 dpi
+    finally:
+        document.close()
+    assert abs(image.size[0] - 496) <= 1 and abs(image.size[1] - 702) <= 1
+    # Not blank: dark ink (the text) and a tinted box (the credentials).
+    grey = image.convert("L")
+    assert grey.getextrema()[0] < 80
+    assert sum(grey.histogram()[201:250]) > 5_000
+
+
+def test_the_edition_holds_a_page_a_letter() -> None:
+    texts = pages_text(edition_pdf([content(name, n) for n, name in enumerate(NAMES)]))
+    assert len(texts) == len(NAMES)
+    assert all(name in text for name, text in zip(NAMES, texts, strict=True))
+    with pytest.raises(ValueError, match="aucune lettre"):
+        edition_pdf([])
+
+
+def test_many_letters_on_every_core_keep_their_order() -> None:
+    batch = [content(NAMES[n % len(NAMES)], n) for n in range(IN_PROCESS_UP_TO * 2 + 3)]
+    documents = render_letters(batch, workers=2)
+    assert len(documents) == len(batch)
+    for n in (0, len(batch) // 2, len(batch) - 1):
+        assert f"Identifiant : login.{n}" in pages_text(documents[n])[0]
+
+
+def test_text_and_html_say_the_same_and_escape_names() -> None:
+    letter = content("<b>Léa</b> & Cie")
+    text, html = letter_text(letter), letter_html(letter)
+    assert "Identifiant : login.1" in text and "Mot de passe : Kp7m-X2qr-9tzh-Wd" in text
+    assert "&lt;b&gt;Léa&lt;/b&gt; &amp; Cie" in html and "<b>Léa</b>" not in html
+    assert "Kp7m-X2qr-9tzh-Wd" in html
+
+
+async def approved(db: Database) -> list[int]:
+    ids = await setup(db)
+    report = await approve_requests(db, list(ids.values()), "bob")
+    return sorted(c.letter_id for c in report.created)
+
+
+async def test_the_edition_delivers_on_paper(db: Database, tmp_path: Path) -> None:
+    letter_ids = await approved(db)
+    out = tmp_path / "edition.pdf"
+    report = await print_edition(db, UAI, out, "bob", "https://cantine.example.fr")
+    assert len(report.printed) == len(letter_ids) and report.skipped == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # it holds passwords
+    texts = pages_text(out.read_bytes())
+    assert len(texts) == len(letter_ids)
+    assert all(PASSWORD_PATTERN.search(t.split("Mot de passe : ")[1]) for t in texts)
+    async with db.reading() as session:
+        letters = (await session.scalars(select(Letter).where(Letter.id.in_(letter_ids)))).all()
+        assert {x.state for x in letters} == {LetterState.PRINTED}
+        assert all(x.password_plain is None and x.delivered_at for x in letters)
+        accounts = (await session.scalars(select(PortalAccount))).all()
+        assert {a.credentials for a in accounts} == {CredentialsState.PRINTED}
+        emails = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "letter"))
+        ).all()
+        assert {m.status for m in emails} == {OutboxStatus.CANCELLED}
+    rows = await credentials_rows(db, UAI)
+    assert {r.state for r in rows} == {CredentialsState.PRINTED}
+    with pytest.raises(InputError, match="aucune lettre à imprimer"):
+        await print_edition(db, UAI, tmp_path / "again.pdf", "bob", None)
+    assert not (tmp_path / "again.pdf").exists()
+
+
+async def test_a_new_password_voids_the_letter_not_delivered(db: Database) -> None:
+    first, *_ = await approved(db)
+    async with db.reading() as session:
+        letter = await session.get(Letter, first)
+        assert letter is not None and letter.password_plain
+        old_password = letter.password_plain
+        account = await session.get(PortalAccount, letter.account_id)
+        assert account is not None
+        login = account.login
+    assert await check_password(db, login, old_password)
+    report = await reset_password(db, login, "alice")
+    assert report.login == login and report.voided == 1
+    async with db.reading() as session:
+        old = await session.get(Letter, first)
+        new = await session.get(Letter, report.letter_id)
+        assert old is not None and new is not None and new.password_plain
+        assert old.state is LetterState.VOID and old.password_plain is None
+        assert new.state is LetterState.PENDING and new.created_by == "alice"
+        queued = (
+            await session.scalars(
+                select(OutboxMessage.status, OutboxMessage.letter_id).where(
+                    OutboxMessage.letter_id.in_([first, report.letter_id])
+                )
+            )
+        ).all()
+        assert sorted(queued) == sorted([OutboxStatus.CANCELLED, OutboxStatus.QUEUED])
+        new_password = new.password_plain
+    assert await check_password(db, login, new_password)
+    assert not await check_password(db, login, old_password)
+    with pytest.raises(InputError, match="identifiant inconnu"):
+        await reset_password(db, "personne", "alice")
+    with pytest.raises(InputError, match="identifiant inconnu"):
+        await check_password(db, "personne", "x")
+
+
+async def test_the_preview_shows_the_letter_and_writes_its_pdf(
+    db: Database, tmp_path: Path
+) -> None:
+    first, *_ = await approved(db)
+    preview = await letter_preview(db, first, "https://cantine.example.fr", tmp_path)
+    assert preview.text is not None and f"Identifiant : {preview.login}" in preview.text
+    assert preview.pdf_path is not None and preview.pdf_path.is_relative_to(tmp_path / UAI)
+    assert stat.S_IMODE(preview.pdf_path.stat().st_mode) == 0o600
+    assert preview.login in pages_text(preview.pdf_path.read_bytes())[0]
+    await print_edition(db, UAI, tmp_path / "e.pdf", "bob", None, [first], tmp_path)
+    assert not preview.pdf_path.exists()  # gone with the password it held
+    after = await letter_preview(db, first, None, tmp_path)
+    assert after.text is None and after.pdf_path is None
