@@ -132,7 +132,10 @@ def open_console(ctx: Context, url: str, demo: bool) -> None:
     first_read = prefetch(url)
     from packweb_tui.tui.app import PackWebApp
 
-    app = PackWebApp(db_url=url, operator=ctx.operator, demo=demo, first_read=first_read)
+    config = guarded(ctx, lambda: ctx.config)  # a bad file: one line, not a traceback
+    app = PackWebApp(
+        db_url=url, operator=ctx.operator, demo=demo, first_read=first_read, config=config
+    )
     guarded(ctx, app.run)
     if app.return_code:
         sys.exit(app.return_code)

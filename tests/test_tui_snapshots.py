@@ -141,3 +141,43 @@ def test_request_detail(snap_compare: SnapCompare, lycee_url: str, size: tuple[i
     app = PackWebApp(db_url=lycee_url, operator=OPERATOR)
     run_before = after("down", "enter", until=RequestDetailScreen)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.fixture
+def letters_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The lycée with DUPONT's account created, its letter still to deliver (a fixed
+    password, so that the picture stays put); letters written under ./lettres."""
+    import asyncio
+
+    from sqlalchemy import update
+
+    from packweb_tui.services.approval import approve_requests
+    from packweb_tui.services.queue import pending_queue
+    from packweb_tui.store.database import Database
+    from packweb_tui.store.models import Letter
+
+    remember_uai(LYCEE[0])
+    url = make_console_db(tmp_path / "console.db", FIXED_NOW)
+
+    async def approve() -> None:
+        async with await Database.open(url) as db:
+            queue = await pending_queue(db, LYCEE[0])
+            await approve_requests(db, [r.id for r in queue.rows if r.approvable], OPERATOR)
+            async with db.writing() as session:
+                await session.execute(update(Letter).values(password_plain="Kp7m-X2qr-9tzh-Wd"))
+
+    asyncio.run(approve())
+    monkeypatch.chdir(tmp_path)
+    return url
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+def test_credentials_pane(
+    snap_compare: SnapCompare, letters_url: str, size: tuple[int, int]
+) -> None:
+    """Two accounts, the first letter previewed on the right, the second ticked."""
+    from packweb_tui.config import Config
+
+    config = Config(letters_directory=Path("lettres"))
+    app = PackWebApp(db_url=letters_url, operator=OPERATOR, config=config)
+    assert snap_compare(app, terminal_size=size, run_before=after("2", "down", "space", "up"))

@@ -151,6 +151,10 @@ class CredentialsRow:
     delivered_at: datetime | None  # sent or printed
     error: str | None  # why the last sending failed
 
+    @property
+    def undelivered(self) -> bool:
+        return self.state in (CredentialsState.TO_SEND, CredentialsState.FAILED)
+
 
 STATE_ORDER = {
     CredentialsState.TO_SEND: 0,
@@ -232,12 +236,16 @@ class LetterPreview:
 
 
 async def letter_preview(
-    db: Database, letter_id: int, portal_url: str | None, directory: Path | None
+    db: Database,
+    letter_id: int,
+    portal_url: str | None,
+    directory: Path | None,
+    today: date | None = None,
 ) -> LetterPreview:
     """The text of a letter still to deliver, and its PDF written under `directory` (readable
     by its owner only: it holds a password)."""
     async with db.reading() as session:
-        source = (await letter_sources(session, [letter_id], portal_url)).get(letter_id)
+        source = (await letter_sources(session, [letter_id], portal_url, today)).get(letter_id)
     if source is None:
         raise OperationalError(f"lettre n° {letter_id} introuvable")
     if source.content is None:

@@ -15,6 +15,7 @@ from textual.command import CommandPalette, Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from packweb_tui.config import Config
 from packweb_tui.tui.commands import PackWebCommands
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.keys import footer_key_label
@@ -79,6 +80,7 @@ class PackWebApp(App[None]):
         demo: bool = False,
         clock: Callable[[], datetime] | None = None,
         first_read: Future[StartSnapshot | None] | None = None,
+        config: Config | None = None,
     ) -> None:
         """`first_read`: the queue read ahead by tui.startup.prefetch (started here when not
         given; the command line starts it before importing Textual)."""
@@ -89,6 +91,7 @@ class PackWebApp(App[None]):
 
             first_read = prefetch(db_url, self.now())
         self.first_read = first_read
+        self.config = config or Config()  # the portal's address, email, where letters go
         self.db_url = db_url
         self.operator = operator
         self.demo = demo

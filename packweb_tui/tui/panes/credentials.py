@@ -1,42 +1,376 @@
-"""Identifiants: the portal accounts and the delivery of their credentials letters."""
+"""Identifiants: the portal accounts and the delivery of their credentials letters, like the
+guide's édition screen: the accounts on the left (ticked lines), the letter under the cursor
+on the right, as it will read, with the path of its PDF. Actions on the ticked lines (or the
+line under the cursor): send by email, print the édition, a new password, the account."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.widgets import DataTable, Static, TabbedContent
 
-from packweb_tui.tui.panes.pane import OverviewPane, plural, table
+from packweb_tui.domain.dates import PARIS, format_instant
+from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, plural
 
 if TYPE_CHECKING:
-    from packweb_tui.services.overview import CredentialsOverview
+    from textual.app import ComposeResult
+
+    from packweb_tui.services.letters import CredentialsRow
     from packweb_tui.store.database import Database
+    from packweb_tui.tui.app import PackWebApp
+
+STATE_WORDS = {
+    "to_send": ("à envoyer", "bold"),
+    "failed": ("échec", "bold red"),
+    "sent": ("envoyé", "green"),
+    "printed": ("imprimé", "cyan"),
+}
 
 
 class CredentialsPane(OverviewPane):
-    DESCRIPTION = (
-        "Les comptes du portail créés pour les demandes acceptées, et la remise de leurs "
-        "identifiants : lettre envoyée par courriel ou imprimée. Le mot de passe initial "
-        "n'est gardé que jusqu'à la remise."
-    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "tick", "Cocher", id="credentials.toggle"),
+        Binding("a", "check_all", "Tout", id="credentials.check_all", show=False,
+                tooltip="Cocher toutes les lettres à envoyer ou en échec"),
+        Binding("n", "check_none", "Aucune", id="credentials.check_none", show=False,
+                tooltip="Décocher toutes les lignes"),
+        Binding("m", "send", "Courriel", id="credentials.send",
+                tooltip="Envoyer par courriel les lettres cochées"),
+        Binding("i", "print", "Imprimer", id="credentials.print",
+                tooltip="Écrire l'édition PDF des lettres cochées (ou de toutes à remettre)"),
+        Binding("r", "reset", "Nouveau mot de passe", id="credentials.reset",
+                tooltip="Nouveau mot de passe initial pour le compte sous le curseur"),
+        Binding("enter", "open", "Compte", id="credentials.open",
+                tooltip="Le compte sous le curseur"),
+    ]  # fmt: skip
 
-    async def figures(self, db: Database, uai: str) -> Content:
-        from packweb_tui.services.overview import credentials_overview
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.db: Database | None = None
+        self.uai: str | None = None
+        self.rows: list[CredentialsRow] = []
+        self.checked: set[int] = set()  # account ids
+        self.busy = False
 
-        return render(await credentials_overview(db, uai))
+    @property
+    def packweb(self) -> PackWebApp:
+        from packweb_tui.tui.app import PackWebApp
 
+        assert isinstance(self.app, PackWebApp)
+        return self.app
 
-def render(view: CredentialsOverview) -> Content:
-    head = Content.from_markup(f"[b]{plural(view.accounts, 'compte')} sur le portail[/b]")
-    if not view.accounts:
-        return head
-    rows = [(label, str(count), "") for label, count in view.by_state]
-    letters = plural(view.letters_pending, "lettre")
-    notes = [
-        f"{letters} à remettre (courriel ou impression)",
-        f"{plural(view.first_login_pending, 'compte')} sans première connexion "
-        "(mot de passe initial)",
-    ]
-    if view.disabled:
-        notes.append(f"{plural(view.disabled, 'compte désactivé', 'comptes désactivés')}")
-    return Content("\n\n").join([head, table(rows, 22), Content("\n").join(notes)])
+    def compose(self) -> ComposeResult:
+        yield Static(OPENING, classes="pane-figures", id="credentials-counts")
+        with Horizontal(id="credentials-body"):
+            table: DataTable[str | Text] = DataTable(
+                id="credentials-table", cursor_type="row", zebra_stripes=True
+            )
+            yield table
+            with VerticalScroll(id="credentials-preview"):
+                yield Static("", id="credentials-letter", markup=False)
+        yield Static("", id="credentials-info", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("", key="check", width=3)
+        table.add_column("État", key="state", width=9)
+        table.add_column("Identifiant", key="login", width=20)
+        table.add_column("Pour", key="holder")
+        self.query_one("#credentials-body").display = False
+
+    # --- reading -----------------------------------------------------------------------------
+    def show(self, db: Database | None, uai: str | None) -> None:
+        self.db, self.uai = db, uai
+        if db is None:
+            self._update(Content(OPENING))
+        elif uai is None:
+            self.query_one("#credentials-body").display = False
+            self._update(Content.from_markup(NO_ESTABLISHMENT))
+        else:
+            self.run_worker(self._read(db, uai), group="figures", exclusive=True)
+
+    def reload(self) -> None:
+        self.show(self.db, self.uai)
+
+    async def _read(self, db: Database, uai: str) -> None:
+        from packweb_tui.services.letters import credentials_rows
+
+        try:
+            rows = await credentials_rows(db, uai)
+        except Exception as error:  # shown in the pane, never a traceback
+            detail = (str(error).splitlines() or [type(error).__name__])[0]
+            self._update(
+                Content.from_markup("[$error]Lecture impossible : $detail[/]", detail=detail)
+            )
+            return
+        if uai != self.uai:
+            return
+        self._show_rows(rows)
+
+    def _show_rows(self, rows: Sequence[CredentialsRow]) -> None:
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        self.rows = list(rows)
+        present = {r.account_id for r in rows}
+        self.checked &= present
+        table.clear()
+        for row in rows:
+            word, style = STATE_WORDS[row.state.value]
+            table.add_row(
+                self._tick(row.account_id),
+                Text(word, style=style),
+                Text(row.login),
+                Text(row.holder),
+                key=str(row.account_id),
+            )
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        self.query_one("#credentials-body").display = bool(rows)
+        if rows and self.screen.query_one(TabbedContent).active == "credentials":
+            self.focus_table()
+        self._show_counts()
+        self.call_after_refresh(self._preview)  # once the table has its new cursor
+
+    def focus_table(self) -> None:
+        if self.query_one("#credentials-body").display:
+            self.query_one(DataTable).focus()
+
+    def _tick(self, account_id: int) -> str:
+        return "[x]" if account_id in self.checked else "[ ]"
+
+    def _show_counts(self) -> None:
+        if not self.rows:
+            self._update(
+                Content.from_markup(
+                    "[b]Aucun compte sur le portail.[/b]\n\nLes comptes viennent des demandes "
+                    "acceptées (onglet Demandes, touche [b]g[/b])."
+                )
+            )
+            return
+        waiting = sum(1 for r in self.rows if r.undelivered)
+        failed = sum(1 for r in self.rows if r.state.value == "failed")
+        text = f"[b]{plural(len(self.rows), 'compte')}[/b], {plural(waiting, 'lettre')} à remettre"
+        if failed:
+            text += f", dont [b $error]{failed} en échec[/]"
+        self._update(Content.from_markup(text))
+        self._show_info()
+
+    def _show_info(self) -> None:
+        row = self.current
+        parts = [plural(len(self.checked), "cochée")]
+        if row is not None:
+            match row.state.value:
+                case "sent":
+                    parts.append(
+                        f"{row.login} : envoyé le {format_instant(row.delivered_at)} à {row.email}"
+                        if row.delivered_at
+                        else f"{row.login} : envoyé à {row.email}"
+                    )
+                case "printed":
+                    when = format_instant(row.delivered_at) if row.delivered_at else "?"
+                    parts.append(f"{row.login} : imprimé le {when}")
+                case "failed":
+                    parts.append(f"{row.login} : échec — {row.error or 'raison inconnue'}")
+                case _:
+                    parts.append(f"{row.login} : lettre à envoyer à {row.email}")
+        self.query_one("#credentials-info", Static).update(" · ".join(parts), layout=False)
+
+    @property
+    def current(self) -> CredentialsRow | None:
+        table = self.query_one(DataTable)
+        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    # --- the letter on the right --------------------------------------------------------------
+    @on(DataTable.RowHighlighted)
+    def _moved(self) -> None:
+        self._show_info()
+        self._preview()
+
+    def _preview(self) -> None:
+        row = self.current
+        letter = self.query_one("#credentials-letter", Static)
+        if row is None or self.db is None:
+            letter.update("")
+            return
+        if row.letter_id is None or row.state.value in ("sent", "printed"):
+            letter.update(
+                "Identifiants remis : le mot de passe initial n'est plus gardé. Pour en "
+                "donner un nouveau : touche r."
+            )
+            return
+        self.run_worker(self._read_letter(self.db, row.letter_id), group="preview", exclusive=True)
+
+    async def _read_letter(self, db: Database, letter_id: int) -> None:
+        from packweb_tui.config import letters_dir
+        from packweb_tui.services.letters import letter_preview
+
+        config = self.packweb.config
+        try:
+            today = self.packweb.now().astimezone(PARIS).date()
+            preview = await letter_preview(
+                db, letter_id, config.portal.url, letters_dir(config), today
+            )
+        except Exception as error:
+            self.query_one("#credentials-letter", Static).update(f"Lecture impossible : {error}")
+            return
+        text = preview.text or "Cette lettre a déjà été remise."
+        if preview.pdf_path is not None:
+            text = f"PDF : {preview.pdf_path}\n\n{text}"
+        self.query_one("#credentials-letter", Static).update(text)
+
+    # --- ticking -----------------------------------------------------------------------------
+    def action_tick(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        self.checked ^= {row.account_id}
+        table = self.query_one(DataTable)
+        table.update_cell(str(row.account_id), "check", self._tick(row.account_id))
+        table.move_cursor(row=table.cursor_row + 1)
+        self._show_info()
+
+    def action_check_all(self) -> None:
+        self.checked = {r.account_id for r in self.rows if r.undelivered}
+        self._retick()
+
+    def action_check_none(self) -> None:
+        self.checked.clear()
+        self._retick()
+
+    def _retick(self) -> None:
+        table = self.query_one(DataTable)
+        for row in self.rows:
+            table.update_cell(str(row.account_id), "check", self._tick(row.account_id))
+        self._show_info()
+
+    def _chosen(self) -> list[CredentialsRow]:
+        """The ticked lines, else the line under the cursor."""
+        if self.checked:
+            return [r for r in self.rows if r.account_id in self.checked]
+        return [self.current] if self.current is not None else []
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("send", "print", "reset", "open"):
+            return self.db is not None and bool(self.rows) and not self.busy
+        return True
+
+    # --- printing ----------------------------------------------------------------------------
+    @work(group="letters", exclusive=True)
+    async def action_print(self) -> None:
+        from datetime import datetime
+
+        from packweb_tui.config import letters_dir
+        from packweb_tui.domain.dates import PARIS
+        from packweb_tui.services.letters import print_edition
+        from packweb_tui.tui.screens.decisions import ConfirmScreen
+
+        db, uai = self.db, self.uai
+        if db is None or uai is None:
+            return
+        chosen = [
+            r for r in self._chosen() if r.letter_id and r.state.value in ("to_send", "failed")
+        ]
+        if not self.checked:  # nothing ticked: every letter still to deliver
+            chosen = [
+                r for r in self.rows if r.letter_id and r.state.value in ("to_send", "failed")
+            ]
+        if not chosen:
+            self.notify("Aucune lettre à imprimer : toutes ont été remises.", severity="warning")
+            return
+        config = self.packweb.config
+        stamp = datetime.now(PARIS).strftime("%Y%m%d-%H%M%S")
+        out = letters_dir(config) / uai / f"edition-{stamp}.pdf"
+        question = Content(
+            f"{plural(len(chosen), 'lettre')} dans un PDF à imprimer :\n{out}\n\n"
+            "Elles compteront comme remises : leur mot de passe sera effacé de la base et "
+            "leur envoi par courriel annulé."
+        )
+        if not await self.app.push_screen_wait(ConfirmScreen("Imprimer l'édition", question, True)):
+            return
+        self.busy = True
+        try:
+            report = await print_edition(
+                db, uai, out, self.packweb.operator, config.portal.url,
+                [r.letter_id for r in chosen if r.letter_id], letters_dir(config),
+            )  # fmt: skip
+        except Exception as error:
+            self._failed(error)
+            return
+        finally:
+            self.busy = False
+        self.checked.clear()
+        self.reload()
+        self.notify(
+            f"{plural(len(report.printed), 'lettre')} dans {report.path}",
+            title="Édition prête",
+            markup=False,
+        )
+
+    # --- a new password ----------------------------------------------------------------------
+    @work(group="letters", exclusive=True)
+    async def action_reset(self) -> None:
+        from packweb_tui.config import letters_dir
+        from packweb_tui.services.letters import reset_password
+        from packweb_tui.tui.screens.decisions import ConfirmScreen
+
+        row, db = self.current, self.db
+        if row is None or db is None:
+            return
+        question = Content(
+            f"Un nouveau mot de passe initial pour {row.login} ({row.holder}) ?\n\n"
+            "L'ancien ne marchera plus dès la prochaine synchronisation ; une nouvelle lettre "
+            f"part en file d'envoi vers {row.email}, et toute lettre non remise est annulée."
+        )
+        if not await self.app.push_screen_wait(
+            ConfirmScreen("Nouveau mot de passe", question, True)
+        ):
+            return
+        try:
+            report = await reset_password(
+                db, row.login, self.packweb.operator, letters_dir(self.packweb.config)
+            )
+        except Exception as error:
+            self._failed(error)
+            return
+        self.reload()
+        self.notify(
+            f"Nouvelle lettre pour {report.login}, en file d'envoi.",
+            title="Nouveau mot de passe",
+            markup=False,
+        )
+
+    # --- the account -------------------------------------------------------------------------
+    def action_open(self) -> None:
+        from packweb_tui.tui.screens.decisions import ConfirmScreen
+
+        row = self.current
+        if row is None:
+            return
+        word, _ = STATE_WORDS[row.state.value]
+        lines = [
+            f"Identifiant : {row.login}",
+            f"Pour : {row.holder}",
+            f"Courriel : {row.email}",
+            f"Lettre : {word}",
+        ]
+        if row.delivered_at:
+            lines.append(f"Remise le {format_instant(row.delivered_at)}")
+        if row.error:
+            lines.append(f"Dernier échec : {row.error}")
+        self.app.push_screen(ConfirmScreen("Compte", Content("\n".join(lines)), False))
+
+    # --- sending -----------------------------------------------------------------------------
+    def action_send(self) -> None:
+        self.notify("L'envoi par courriel arrive avec le serveur de messagerie.")
+
+    def _failed(self, error: Exception) -> None:
+        detail = (str(error).splitlines() or [type(error).__name__])[0]
+        self.notify(detail, title="Impossible", severity="error", markup=False)

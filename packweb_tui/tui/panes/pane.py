@@ -52,6 +52,9 @@ class OverviewPane(VerticalScroll):
             content = Content.from_markup("[$error]Lecture impossible : $detail[/]", detail=detail)
         self._update(content)
 
+    def focus_table(self) -> None:
+        """Give the focus to what the pane's keys act on (a pane of figures has nothing)."""
+
     async def figures(self, db: Database, uai: str) -> Content:
         raise NotImplementedError
 

@@ -123,5 +123,5 @@ class ConsoleScreen(Screen[None]):
 
     def action_show_tab(self, tab_id: str) -> None:
         self.query_one(TabbedContent).active = tab_id
-        if tab_id == "requests":  # its keys work at once: the table takes the focus
-            self.query_one(RequestsPane).focus_table()
+        # Its keys work at once: its table (if it has one) takes the focus.
+        self.query_one(f"#{tab_id}-pane", OverviewPane).focus_table()

@@ -1,0 +1,109 @@
+"""The Identifiants pane driven by the keyboard at 80x24: the letter under the cursor, ticking,
+printing the édition, a new password (the real services, a SQLite file)."""
+
+from __future__ import annotations
+
+import asyncio
+import stat
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from textual.widgets import DataTable, Static
+
+from packweb_tui.config import Config
+from packweb_tui.services.approval import approve_requests
+from packweb_tui.services.queue import pending_queue
+from packweb_tui.store.database import Database
+from packweb_tui.tui.app import PackWebApp
+from packweb_tui.tui.panes.credentials import CredentialsPane
+from packweb_tui.tui.screens.decisions import ConfirmScreen
+from packweb_tui.tui.state import remember_uai
+from tests.test_tui_requests import until
+from tests.tui_support import FIXED_NOW, LYCEE, OPERATOR, figures, make_console_db, wait_loaded
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def approved_url(tmp_path: Path) -> str:
+    """The console's store with DUPONT's request at the lycée approved: one account, its
+    letter still to deliver."""
+    remember_uai(LYCEE[0])
+    url = make_console_db(tmp_path / "console.db", FIXED_NOW)
+
+    async def approve() -> None:
+        async with await Database.open(url) as db:
+            queue = await pending_queue(db, LYCEE[0])
+            dupont = [r.id for r in queue.rows if r.last_name == "DUPONT"]
+            await approve_requests(db, dupont, OPERATOR)
+
+    asyncio.run(approve())
+    return url
+
+
+def make_app(url: str, letters: Path) -> PackWebApp:
+    config = Config(letters_directory=letters)
+    return PackWebApp(db_url=url, operator=OPERATOR, clock=lambda: FIXED_NOW, config=config)
+
+
+def preview(app: PackWebApp) -> str:
+    return str(app.screen.query_one("#credentials-letter", Static).content)
+
+
+async def test_the_letter_under_the_cursor_is_shown_with_its_pdf(
+    approved_url: str, tmp_path: Path
+) -> None:
+    app = make_app(approved_url, tmp_path / "lettres")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("2")
+        pane = app.screen.query_one(CredentialsPane)
+        await until(pilot, lambda: "Identifiant : marie-helene.dupont" in preview(app))
+        assert "1 compte, 1 lettre à remettre" in figures(app, "credentials")
+        assert app.screen.query_one(DataTable).has_focus  # its keys work at once
+        pdf = tmp_path / "lettres" / LYCEE[0] / "identifiants-marie-helene.dupont.pdf"
+        assert f"PDF : {pdf}" in preview(app)
+        assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
+        assert pane.check_action("print", ()) is True
+
+
+async def test_printing_the_edition_delivers_the_letters(approved_url: str, tmp_path: Path) -> None:
+    app = make_app(approved_url, tmp_path / "lettres")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("2")
+        pane = app.screen.query_one(CredentialsPane)
+        await until(pilot, lambda: bool(pane.rows))
+        await pilot.press("space")
+        assert pane.checked == {pane.rows[0].account_id}
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(pane.rows) and pane.rows[0].state.value == "printed")
+        assert pane.checked == set()
+        (edition,) = (tmp_path / "lettres" / LYCEE[0]).glob("edition-*.pdf")
+        assert "Identifiant : marie-helene.dupont" in PdfReader(edition).pages[0].extract_text()
+        assert "remis" in preview(app)  # the password is no longer kept
+        assert "0 lettre à remettre" in figures(app, "credentials")
+
+
+async def test_a_new_password_queues_a_new_letter(approved_url: str, tmp_path: Path) -> None:
+    app = make_app(approved_url, tmp_path / "lettres")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("2")
+        pane = app.screen.query_one(CredentialsPane)
+        await until(pilot, lambda: bool(pane.rows))
+        first_letter = pane.rows[0].letter_id
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("escape")  # thought better of it: nothing changes
+        await pilot.pause()
+        assert pane.rows[0].letter_id == first_letter
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("enter")
+        await until(pilot, lambda: pane.rows[0].letter_id != first_letter)
+        assert pane.rows[0].state.value == "to_send"
+        await until(pilot, lambda: "Mot de passe :" in preview(app))
