@@ -294,6 +294,7 @@ def _logo(pdf: Any, logo: Path | None) -> None:
 
 # --- the subset cache ------------------------------------------------------------------------
 _subsets: dict[tuple[str, frozenset[str]], tuple[bytes, list[str]]] = {}
+_subset_bytes: set[bytes] = set()  # the fonts as embedded, compressed once (_ZlibModule)
 _subsets_lock = threading.Lock()
 
 
@@ -328,6 +329,7 @@ class _CachingSubsetter:
             cached = (buffer.getvalue(), list(font.getGlyphOrder()))
             with _subsets_lock:
                 _subsets[(key, self._glyphs)] = cached
+                _subset_bytes.add(cached[0])
         data, order = cached
         done = TTFont(BytesIO(data), lazy=True, recalcTimestamp=False)
         done.setGlyphOrder(order)  # not rebuilt from the cmap each time
@@ -347,12 +349,48 @@ class _SubsetModule:
         self.Subsetter = _CachingSubsetter
 
 
+class _ZlibModule:
+    """Stands for `zlib` inside fpdf2's syntax module: the embedded font subsets (the same
+    bytes, letter after letter) are compressed once; everything else as zlib would."""
+
+    def __init__(self) -> None:
+        import zlib
+
+        self._zlib = zlib
+        self._compressed: dict[bytes, bytes] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._zlib, name)
+
+    def compress(self, data: bytes | bytearray, level: int = -1) -> bytes:
+        if not isinstance(data, bytes) or not _is_font_subset(data):
+            return bytes(self._zlib.compress(data, level=level))
+        with _subsets_lock:
+            done = self._compressed.get(data)
+        if done is None:
+            done = self._zlib.compress(data, level=level)
+            with _subsets_lock:
+                self._compressed[data] = done
+        return done
+
+
+def _is_font_subset(data: bytes | bytearray) -> bool:
+    if not isinstance(data, bytes):  # page contents come as a bytearray
+        return False
+    with _subsets_lock:
+        return data in _subset_bytes
+
+
 def _install_subset_cache() -> None:
     import fpdf.output
+    import fpdf.syntax
 
-    # fpdf2 calls fontTools' subsetter through this module global (fpdf2 < 3, pinned).
+    # fpdf2 calls fontTools' subsetter and zlib through these module globals (fpdf2 < 3,
+    # pinned; tests/test_letters.py reads every letter back).
     if not isinstance(getattr(fpdf.output, "ftsubset", None), _SubsetModule):
         setattr(fpdf.output, "ftsubset", _SubsetModule())  # noqa: B010
+    if not isinstance(getattr(fpdf.syntax, "zlib", None), _ZlibModule):
+        setattr(fpdf.syntax, "zlib", _ZlibModule())  # noqa: B010
 
 
 # --- many letters at once --------------------------------------------------------------------
