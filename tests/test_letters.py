@@ -202,3 +202,27 @@ async def test_the_preview_shows_the_letter_and_writes_its_pdf(
     assert not preview.pdf_path.exists()  # gone with the password it held
     after = await letter_preview(db, first, None, tmp_path)
     assert after.text is None and after.pdf_path is None
+
+
+async def test_new_requests_are_digested_for_the_requests_address(db: Database) -> None:
+    from packweb_tui.services.digest import queue_requests_digest
+    from packweb_tui.store.models import Establishment, PortalSettings
+
+    ids = await setup(db)
+    async with db.writing() as session:
+        eid = await session.scalar(select(Establishment.id).where(Establishment.uai == UAI))
+        assert eid is not None
+        # No address yet: no digest.
+        assert await queue_requests_digest(session, eid, list(ids.values())) is None
+        settings = await session.get(PortalSettings, eid)
+        assert settings is not None
+        settings.requests_email = "intendance@lycee.fr"
+        await session.flush()
+        mine = [ids["exact-1"], ids["none-6"]]
+        message = await queue_requests_digest(session, eid, mine)
+        assert await queue_requests_digest(session, eid, []) is None
+    assert message is not None
+    assert message.to_addr == "intendance@lycee.fr" and message.kind == "digest"
+    assert message.subject == "2 nouvelles demandes de compte – Lycée Victor-Hugo"
+    assert "2 nouvelles demandes de compte" in message.body
+    assert message.body.count("  • ") == 2 and "Introuvable" in message.body
