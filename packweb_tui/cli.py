@@ -420,7 +420,7 @@ def letters_print(ctx: Context, ids: tuple[int, ...], out: Path, uai: str | None
             chosen = known[0].uai
         return await print_edition(
             d, chosen, out, ctx.operator, config.portal.url, list(ids) or None,
-            letters_dir(config),
+            letters_dir(config), config.letter_logos,
         )  # fmt: skip
 
     report = run(ctx, work)

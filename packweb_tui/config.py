@@ -73,6 +73,7 @@ class Config:
     portal: PortalConfig = field(default_factory=PortalConfig)
     sync_schedule: str = DEFAULT_SYNC_SCHEDULE
     letters_directory: Path | None = None
+    letter_logos: dict[str, Path] = field(default_factory=dict)  # UAI → PNG or JPEG
 
 
 def find_config_path(explicit: str | None) -> Path | None:
@@ -126,6 +127,9 @@ def _parse(raw: dict[str, Any], path: Path) -> Config:
     tokens = portal.get("tokens", {})
     if not isinstance(tokens, dict) or not all(isinstance(v, str) for v in tokens.values()):
         raise InputError('[portal.tokens] : UAI = "chemin du fichier" attendu', str(path))
+    logos = letters.get("logos", {})
+    if not isinstance(logos, dict) or not all(isinstance(v, str) for v in logos.values()):
+        raise InputError('[letters.logos] : UAI = "chemin de l\'image" attendu', str(path))
     return Config(
         path=path,
         database_url=get(db, "database", "url", str, None),
@@ -143,6 +147,7 @@ def _parse(raw: dict[str, Any], path: Path) -> Config:
         ),
         sync_schedule=get(sync, "sync", "schedule", str, DEFAULT_SYNC_SCHEDULE),
         letters_directory=as_path(get(letters, "letters", "directory", str, None)),
+        letter_logos={uai.upper(): as_path(p) or Path(p) for uai, p in logos.items()},
     )
 
 

@@ -226,3 +226,31 @@ async def test_new_requests_are_digested_for_the_requests_address(db: Database) 
     assert message.subject == "2 nouvelles demandes de compte – Lycée Victor-Hugo"
     assert "2 nouvelles demandes de compte" in message.body
     assert message.body.count("  • ") == 2 and "Introuvable" in message.body
+
+
+def test_the_establishment_logo_goes_top_right(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (300, 120), (20, 60, 140)).save(logo)
+    with_logo = letter_pdf(replace(content(NAMES[3]), logo=logo))
+    assert b"/Subtype /Image" in with_logo
+    page = PdfReader(BytesIO(with_logo)).pages[0]
+    assert "Identifiant : login.1" in page.extract_text()
+    # A missing or broken file only leaves the letter without a logo.
+    (tmp_path / "broken.png").write_bytes(b"not an image")
+    for bad in (tmp_path / "missing.png", tmp_path / "broken.png"):
+        assert b"/Subtype /Image" not in letter_pdf(replace(content(NAMES[3]), logo=bad))
+
+
+def test_logos_come_from_the_configuration(tmp_path: Path) -> None:
+    from packweb_tui.config import load_config
+
+    toml = tmp_path / "packweb.toml"
+    toml.write_text('[letters.logos]\n"0750655e" = "logos/lycee.png"\n', encoding="utf-8")
+    assert load_config(str(toml)).letter_logos == {UAI: tmp_path / "logos" / "lycee.png"}
+    toml.write_text("[letters]\nlogos = 3\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"letters\.logos"):
+        load_config(str(toml))

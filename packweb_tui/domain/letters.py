@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from html import escape
+from pathlib import Path
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -33,6 +34,7 @@ class LetterContent:
     password: str
     portal_url: str | None
     issued_on: date
+    logo: Path | None = None  # the establishment's logo, top right of the PDF
 
 
 @dataclass(frozen=True, slots=True)

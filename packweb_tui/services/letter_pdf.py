@@ -261,20 +261,20 @@ def _draw(pdf: Any, placed: Layout) -> None:
         pdf.text(item.x, item.y, item.text)
 
 
-def letter_pdf(content: LetterContent, logo: Path | None = None) -> bytes:
+def letter_pdf(content: LetterContent) -> bytes:
     """One letter, one document (attached to its email)."""
     pdf = _document(letter_subject(content))
     _draw(pdf, layout(content))
-    _logo(pdf, logo)
+    _logo(pdf, content.logo)
     return _output(pdf)
 
 
-def edition_pdf(contents: Iterable[LetterContent], logos: dict[str, Path] | None = None) -> bytes:
+def edition_pdf(contents: Iterable[LetterContent]) -> bytes:
     """The édition: every letter of a selection in one document, a page each, to print."""
     pdf = _document("Édition des identifiants")
     for content in contents:
         _draw(pdf, layout(content))
-        _logo(pdf, (logos or {}).get(content.uai))
+        _logo(pdf, content.logo)
     if not pdf.pages:
         raise ValueError("aucune lettre à imprimer")
     return _output(pdf)
@@ -288,8 +288,16 @@ def _output(pdf: Any) -> bytes:
 
 
 def _logo(pdf: Any, logo: Path | None) -> None:
-    if logo is not None and logo.is_file():
-        pdf.image(str(logo), x=PAGE_W - MARGIN - 32, y=MARGIN - 4, w=32)
+    """The logo, top right, 32 mm wide at most and 22 mm high (a missing or unreadable file
+    leaves the letter without: it is only a decoration)."""
+    if logo is None or not logo.is_file():
+        return
+    try:
+        pdf.image(
+            str(logo), x=PAGE_W - MARGIN - 32, y=MARGIN - 6, w=32, h=22, keep_aspect_ratio=True
+        )
+    except Exception:  # fpdf2 raises various errors for a file it cannot read
+        return
 
 
 # --- the subset cache ------------------------------------------------------------------------

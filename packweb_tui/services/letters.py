@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -69,6 +69,7 @@ async def letter_sources(
     letter_ids: Sequence[int],
     portal_url: str | None,
     today: date | None = None,
+    logos: Mapping[str, Path] | None = None,
 ) -> dict[int, LetterSource]:
     """The letters `letter_ids` (those that exist) with what they say."""
     issued = today or datetime.now(PARIS).date()
@@ -121,6 +122,7 @@ async def letter_sources(
                     password=password,
                     portal_url=portal_url,
                     issued_on=issued,
+                    logo=(logos or {}).get(uai),
                 )
                 if password
                 else None
@@ -241,11 +243,13 @@ async def letter_preview(
     portal_url: str | None,
     directory: Path | None,
     today: date | None = None,
+    logos: Mapping[str, Path] | None = None,
 ) -> LetterPreview:
     """The text of a letter still to deliver, and its PDF written under `directory` (readable
     by its owner only: it holds a password)."""
     async with db.reading() as session:
-        source = (await letter_sources(session, [letter_id], portal_url, today)).get(letter_id)
+        sources = await letter_sources(session, [letter_id], portal_url, today, logos)
+        source = sources.get(letter_id)
     if source is None:
         raise OperationalError(f"lettre n° {letter_id} introuvable")
     if source.content is None:
@@ -294,6 +298,7 @@ async def print_edition(
     portal_url: str | None,
     letter_ids: Sequence[int] | None = None,
     directory: Path | None = None,
+    logos: Mapping[str, Path] | None = None,
 ) -> EditionReport:
     """Every letter of `uai` not yet delivered (or those named) in one PDF at `out`; then
     they count as delivered on paper: passwords wiped, their emails cancelled. The file is
@@ -312,7 +317,7 @@ async def print_edition(
         else:
             query = query.where(Letter.id.in_(list(letter_ids)))
         ids = list((await session.scalars(query.order_by(Letter.id))).all())
-        sources = await letter_sources(session, ids, portal_url)
+        sources = await letter_sources(session, ids, portal_url, logos=logos)
     if letter_ids is not None and (unknown := set(letter_ids) - set(sources)):
         raise InputErrors(
             [InputError(f"lettre n° {n} inconnue à {establishment.uai}") for n in sorted(unknown)]

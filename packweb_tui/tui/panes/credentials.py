@@ -216,7 +216,7 @@ class CredentialsPane(OverviewPane):
         try:
             today = self.packweb.now().astimezone(PARIS).date()
             preview = await letter_preview(
-                db, letter_id, config.portal.url, letters_dir(config), today
+                db, letter_id, config.portal.url, letters_dir(config), today, config.letter_logos
             )
         except Exception as error:
             self.query_one("#credentials-letter", Static).update(f"Lecture impossible : {error}")
@@ -300,6 +300,7 @@ class CredentialsPane(OverviewPane):
             report = await print_edition(
                 db, uai, out, self.packweb.operator, config.portal.url,
                 [r.letter_id for r in chosen if r.letter_id], letters_dir(config),
+                config.letter_logos,
             )  # fmt: skip
         except Exception as error:
             self._failed(error)
