@@ -169,7 +169,7 @@ async def test_every_tab_by_its_key_shows_live_figures(console_url: str) -> None
         await wait_loaded(pilot)
         expected = {
             "requests": "en attente",
-            "credentials": "0 compte sur le portail",
+            "credentials": "Aucun compte sur le portail",
             "accounts": "2 hôtes, dont 0 avec un identifiant du portail",
             "settings": "Email des demandes de compte",
             "sync": "Aucune synchronisation pour cet établissement.",

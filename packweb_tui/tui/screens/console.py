@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import Footer, TabbedContent, TabPane, Tabs
 
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.panes.accounts import AccountsPane
@@ -122,6 +122,12 @@ class ConsoleScreen(Screen[None]):
             self._load(event.pane.query_one(OverviewPane))
 
     def action_show_tab(self, tab_id: str) -> None:
+        focused = self.focused
+        pane = self.query_one(f"#{tab_id}-pane", OverviewPane)
+        if focused is not None and pane not in focused.ancestors_with_self:
+            # Focus left in the tab being hidden would bring it back (a table scrolls its
+            # cursor into view): the tab bar holds it until the new pane takes it.
+            self.query_one(Tabs).focus()
         self.query_one(TabbedContent).active = tab_id
         # Its keys work at once: its table (if it has one) takes the focus.
-        self.query_one(f"#{tab_id}-pane", OverviewPane).focus_table()
+        pane.focus_table()
