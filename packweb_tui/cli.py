@@ -429,6 +429,66 @@ def letters_print(ctx: Context, ids: tuple[int, ...], out: Path, uai: str | None
         click.echo(f"{report.skipped} lettre(s) déjà remise(s) ou annulée(s), non imprimée(s).")
 
 
+# --- outbox ---------------------------------------------------------------------------------
+@cli.group()
+def outbox() -> None:
+    """Les courriels en file d'envoi : lettres d'identifiants, refus, récapitulatifs."""
+
+
+@outbox.command("list")
+@click.option(
+    "--status", "statuses", multiple=True,
+    type=click.Choice(["queued", "sent", "failed", "cancelled"]),
+    help="queued (en file), sent, failed ou cancelled ; répétable.",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@pass_context
+def outbox_list(ctx: Context, statuses: tuple[str, ...], as_json: bool) -> None:
+    """Liste les courriels de la file, du plus ancien au plus récent (jamais leur contenu)."""
+    from packweb_tui.services.outbox import STATUS_LABELS, list_outbox
+    from packweb_tui.store.models import OutboxStatus
+
+    wanted = [OutboxStatus(s) for s in statuses] or None
+    sender = guarded(ctx, lambda: ctx.config).smtp.sender
+    views = run(ctx, lambda d: list_outbox(d, wanted, sender))
+    if as_json:
+        print_json([v.to_json() for v in views])
+        return
+    for v in views:
+        line = (
+            f"{v.id:>6}  {STATUS_LABELS[v.status]:<7}  {v.kind:<9}  {v.to}  "
+            f"{format_instant(v.sent_at or v.created_at)}"
+        )
+        if v.status is OutboxStatus.QUEUED and v.attempts:
+            line += f"  {v.attempts} essai(s), prochain le {format_instant(v.next_attempt_at)}"
+        if v.last_error and v.status is not OutboxStatus.SENT:
+            line += f"  — {v.last_error}"
+        click.echo(line)
+    click.echo(f"{len(views)} message(s).")
+
+
+@outbox.command("send")
+@click.option("--limit", type=click.IntRange(min=1), help="Au plus N courriels.")
+@pass_context
+def outbox_send(ctx: Context, limit: int | None) -> None:
+    """Envoie maintenant les courriels dus, par le serveur [smtp] de la configuration.
+
+    Code 1 si le serveur est injoignable ou refuse la connexion : les courriels restent en
+    file, essayés de nouveau plus tard."""
+    from packweb_tui.services.outbox import deliver_outbox
+
+    config = guarded(ctx, lambda: ctx.config)
+    progress = progress_on_terminal("Envoi des courriels")
+    report = run(
+        ctx,
+        lambda d: deliver_outbox(d, config, operator=ctx.operator, progress=progress, limit=limit),
+    )
+    for line in report.summary_lines():
+        click.echo(line)
+    if report.error:
+        fail(report.error, 1)
+
+
 # --- payments -------------------------------------------------------------------------------
 @cli.group()
 def payments() -> None:
@@ -467,6 +527,137 @@ def payments_list(ctx: Context, uai: str | None, as_json: bool) -> None:
             f"{format_euros(v.amount_cents):>10} €  {v.method.label}  {v.transaction_id}"
         )
     click.echo(f"{len(views)} paiement(s).")
+
+
+# --- settings and closures ------------------------------------------------------------------
+@cli.group()
+def settings() -> None:
+    """Les réglages du portail d'un établissement (« Configurer mon espace numérique »)."""
+
+
+@settings.command("show")
+@click.argument("uai")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (toutes les clés).")
+@pass_context
+def settings_show(ctx: Context, uai: str, as_json: bool) -> None:
+    """Affiche les réglages de UAI, une ligne CLÉ=VALEUR chacun (relisibles par set)."""
+    from packweb_tui.domain.settings import FIELDS, format_setting
+    from packweb_tui.services.settings import paris_day, read_settings
+
+    view = run(ctx, lambda d: read_settings(d, uai))
+    today = paris_day(None)
+    if as_json:
+        print_json(view.to_json(today))
+        return
+    for field in FIELDS:
+        click.echo(f"{field.key}={format_setting(field.key, view.values.get(field.key))}")
+
+
+@settings.command("set")
+@click.argument("uai")
+@click.argument("assignments", nargs=-1, required=True, metavar="CLÉ=VALEUR...")
+@pass_context
+def settings_set(ctx: Context, uai: str, assignments: tuple[str, ...]) -> None:
+    """Change des réglages de UAI : booléens oui/non, montants 1,00 (euros), J+N : N.
+
+    Une seule valeur fausse et rien n'est enregistré."""
+    from packweb_tui.services.settings import set_settings
+
+    items = list(assignments)
+    if len(items) == 2 and "=" not in items[0]:
+        items = [f"{items[0]}={items[1]}"]  # `set UAI KEY VALUE` reads as KEY=VALUE
+    report = run(ctx, lambda d: set_settings(d, uai, items, ctx.operator))
+    for change in report.changes:
+        click.echo(f"{change.key} : {change.old or '(vide)'} → {change.new or '(vide)'}")
+    click.echo(report.summary())
+
+
+@cli.group()
+def closures() -> None:
+    """Les fermetures par périodes d'un établissement."""
+
+
+def _closure_line(view: Any, today: Any) -> str:
+    period = view.period
+    over = "  (terminée)" if period.is_over(today) else ""
+    return f"{view.id:>5}  {period.describe()}  bloque : {period.blocks()}{over}"
+
+
+@closures.command("list")
+@click.argument("uai")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@pass_context
+def closures_list(ctx: Context, uai: str, as_json: bool) -> None:
+    """Liste les fermetures de UAI, par date."""
+    from packweb_tui.services.settings import list_closures, paris_day
+
+    views = run(ctx, lambda d: list_closures(d, uai))
+    if as_json:
+        print_json([v.to_json() for v in views])
+        return
+    today = paris_day(None)
+    for view in views:
+        click.echo(_closure_line(view, today))
+    click.echo(f"{len(views)} fermeture(s).")
+
+
+@closures.command("add")
+@click.argument("uai")
+@click.argument("start", metavar="DU")
+@click.argument("end", metavar="AU")
+@click.option("--label", default="", help="Libellé (vacances de Noël...).")
+@click.option("--no-payment-block", is_flag=True, help="Ne bloque pas le paiement en ligne.")
+@click.option("--no-reservation-block", is_flag=True, help="Ne bloque pas la réservation en ligne.")
+@pass_context
+def closures_add(
+    ctx: Context,
+    uai: str,
+    start: str,
+    end: str,
+    label: str,
+    no_payment_block: bool,
+    no_reservation_block: bool,
+) -> None:
+    """Ajoute une fermeture du DU au AU inclus (JJ/MM/AAAA ou AAAA-MM-JJ)."""
+    from packweb_tui.domain.settings import read_closure
+    from packweb_tui.services.settings import add_closure, paris_day
+
+    period = guarded(
+        ctx,
+        lambda: read_closure(start, end, label, not no_payment_block, not no_reservation_block),
+    )
+    view = run(ctx, lambda d: add_closure(d, uai, period, ctx.operator))
+    click.echo(f"Fermeture ajoutée :\n{_closure_line(view, paris_day(None))}")
+
+
+@closures.command("remove")
+@click.argument("uai")
+@click.argument("closure_id", metavar="ID", type=int)
+@pass_context
+def closures_remove(ctx: Context, uai: str, closure_id: int) -> None:
+    """Supprime la fermeture n° ID de UAI."""
+    from packweb_tui.services.settings import remove_closure
+
+    view = run(ctx, lambda d: remove_closure(d, uai, closure_id, ctx.operator))
+    click.echo(f"Fermeture n° {view.id} supprimée : {view.period.describe()}.")
+
+
+# --- daemon ---------------------------------------------------------------------------------
+@cli.command()
+@pass_context
+def daemon(ctx: Context) -> None:
+    """Le service de fond (systemd) : envoie les courriels en attente chaque minute.
+
+    Une ligne par tâche et par passage sur la sortie standard ; s'arrête sur SIGTERM."""
+    import logging
+
+    from packweb_tui.daemon import serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s packweb : %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its own lines are English
+    config = guarded(ctx, lambda: ctx.config)
+    url = guarded(ctx, lambda: ctx.db_url)
+    guarded(ctx, lambda: asyncio.run(serve(url, config)))
 
 
 # --- demo -----------------------------------------------------------------------------------

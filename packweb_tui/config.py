@@ -55,8 +55,10 @@ class SmtpConfig:
     port: int = 587
     security: str = "starttls"
     username: str | None = None
-    password_file: Path | None = None
+    password_file: Path | None = None  # else the PACKWEB_SMTP_PASSWORD environment variable
     sender: str | None = None
+    timeout: float = 30.0  # seconds, for connecting and for each SMTP command
+    ca_file: Path | None = None  # the authority of a relay with a private certificate
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ def _parse(raw: dict[str, Any], path: Path) -> Config:
             username=get(smtp, "smtp", "username", str, None),
             password_file=as_path(get(smtp, "smtp", "password_file", str, None)),
             sender=get(smtp, "smtp", "sender", str, None),
+            timeout=_timeout(smtp.get("timeout", 30.0), path),
+            ca_file=as_path(get(smtp, "smtp", "ca_file", str, None)),
         ),
         portal=PortalConfig(
             url=get(portal, "portal", "url", str, None),
@@ -149,6 +153,12 @@ def _parse(raw: dict[str, Any], path: Path) -> Config:
         letters_directory=as_path(get(letters, "letters", "directory", str, None)),
         letter_logos={uai.upper(): as_path(p) or Path(p) for uai, p in logos.items()},
     )
+
+
+def _timeout(value: Any, path: Path) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 600:
+        raise InputError("[smtp] timeout : un nombre de secondes, au plus 600", str(path))
+    return float(value)
 
 
 def resolve_db_url(explicit: str | None, config: Config) -> str:

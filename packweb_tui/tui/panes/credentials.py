@@ -369,8 +369,52 @@ class CredentialsPane(OverviewPane):
         self.app.push_screen(ConfirmScreen("Compte", Content("\n".join(lines)), False))
 
     # --- sending -----------------------------------------------------------------------------
-    def action_send(self) -> None:
-        self.notify("L'envoi par courriel arrive avec le serveur de messagerie.")
+    @work(group="letters", exclusive=True)
+    async def action_send(self) -> None:
+        """Send the ticked letters (or the one under the cursor) now, with a progress bar;
+        failed ones are tried again, to the account's current address."""
+        from packweb_tui.services.outbox import deliver_outbox
+        from packweb_tui.tui.screens.decisions import ConfirmScreen, ProgressScreen
+
+        db = self.db
+        if db is None:
+            return
+        chosen = [r for r in self._chosen() if r.letter_id and r.undelivered]
+        if not chosen:
+            self.notify("Aucune lettre à envoyer parmi ces lignes.", severity="warning")
+            return
+        question = Content(
+            f"Envoyer {plural(len(chosen), 'lettre')} par courriel maintenant ?\n\n"
+            "Chacune part avec son PDF à l'adresse du compte ; une fois envoyée, son mot de "
+            "passe n'est plus gardé."
+        )
+        if not await self.app.push_screen_wait(ConfirmScreen("Envoyer", question, True)):
+            return
+        progress = ProgressScreen("Envoi des courriels…", len(chosen))
+        await self.app.push_screen(progress)
+        self.busy = True
+        try:
+            report = await deliver_outbox(
+                db,
+                self.packweb.config,
+                operator=self.packweb.operator,
+                progress=progress.advance,
+                letter_ids=[r.letter_id for r in chosen if r.letter_id],
+            )
+        except Exception as error:
+            self._failed(error)
+            return
+        finally:
+            self.busy = False
+            progress.dismiss()
+            self.reload()
+        self.checked -= {r.account_id for r in chosen}
+        self.notify(
+            "\n".join(report.summary_lines()),
+            title="Envoi",
+            severity="error" if report.error or report.failed else "information",
+            markup=False,
+        )
 
     def _failed(self, error: Exception) -> None:
         detail = (str(error).splitlines() or [type(error).__name__])[0]

@@ -1,0 +1,62 @@
+"""The question asked before unsaved changes are left behind: save them, drop them, or stay."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, Static
+
+from packweb_tui.tui.css import css_paths
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+Answer = Literal["save", "discard", "stay"]
+
+KEYS = "[b]Entrée[/b] : Enregistrer    [b]n[/b] : Ne pas enregistrer    [b]Échap[/b] : Rester"
+
+
+class UnsavedScreen(ModalScreen[Answer]):
+    CSS_PATH = css_paths("decisions")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "answer('save')",
+            "Enregistrer",
+            id="unsaved.save",
+            tooltip="Enregistrer les modifications, puis continuer",
+            priority=True,
+        ),
+        Binding(
+            "n",
+            "answer('discard')",
+            "Ne pas enregistrer",
+            id="unsaved.discard",
+            tooltip="Abandonner les modifications, puis continuer",
+        ),
+        Binding(
+            "escape",
+            "answer('stay')",
+            "Rester",
+            id="unsaved.stay",
+            tooltip="Revenir aux modifications, sans rien perdre",
+        ),
+    ]
+
+    def __init__(self, body: Content) -> None:
+        super().__init__(classes="decision", id="unsaved")
+        self._body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="decision-dialog"):
+            yield Label("Modifications non enregistrées", classes="decision-title")
+            yield Static(self._body, classes="decision-body")
+            yield Static(Content.from_markup(KEYS), classes="decision-keys")
+        yield Footer()
+
+    def action_answer(self, answer: Answer) -> None:
+        self.dismiss(answer)
