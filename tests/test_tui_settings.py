@@ -289,6 +289,15 @@ async def test_changing_establishment_or_quitting_with_changes_asks_first(lycee_
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
         assert app.is_running
+        await pilot.press("1")  # from another tab...
+        await until(pilot, lambda: isinstance(app.screen, UnsavedScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+        await pilot.press("ctrl+q")  # ...Ctrl+Q asks as well
+        await until(pilot, lambda: isinstance(app.screen, UnsavedScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+        assert app.is_running
 
         await pilot.press("ctrl+e")
         await until(pilot, lambda: isinstance(app.screen, EstablishmentsScreen))

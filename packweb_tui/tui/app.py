@@ -216,6 +216,17 @@ class PackWebApp(App[None]):
                 CommandPalette(placeholder="Rechercher une commande…", id="--command-palette")
             )
 
+    async def action_quit(self) -> None:
+        """`q` and Ctrl+Q: unsaved settings are not lost without a question."""
+        from packweb_tui.tui.panes.settings import SettingsPane
+
+        if isinstance(self.screen, ConsoleScreen):
+            settings = self.screen.query_one(SettingsPane)
+            if settings.dirty:
+                settings.action_quit()  # asks: save, drop, or stay
+                return
+        self.exit()
+
     def action_help_quit(self) -> None:
         # Textual's own reminder is in English; ctrl+c is a reflex worth answering.
         self.notify("Pour quitter la console : [b]q[/b] ou [b]Ctrl+Q[/b].", title="Quitter ?")
