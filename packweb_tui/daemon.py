@@ -78,7 +78,8 @@ async def serve(db_url: str, config: Config, stop: asyncio.Event | None = None) 
     scheduler = AsyncIOScheduler(timezone=PARIS)
     busy = asyncio.Lock()
     try:
-        for job in jobs(config):
+        planned = jobs(config)
+        for job in planned:
             scheduler.add_job(
                 run_job,
                 IntervalTrigger(seconds=OUTBOX_EVERY_SECONDS, timezone=PARIS),
@@ -89,7 +90,7 @@ async def serve(db_url: str, config: Config, stop: asyncio.Event | None = None) 
                 next_run_time=datetime.now(PARIS),  # the first run at once
             )
         scheduler.start()
-        LOG.info("démarré : %s", ", ".join(j.label for j in jobs(config)))
+        LOG.info("démarré : %s", ", ".join(j.label for j in planned))
         await stop.wait()
     finally:
         # No new run; the one under way ends first: APScheduler's shutdown would cancel it
