@@ -4,6 +4,7 @@ new password, checking a password; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import stat
+from dataclasses import replace
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -19,9 +20,14 @@ from packweb_tui.domain.letters import LetterContent, letter_html, letter_text
 from packweb_tui.services.approval import approve_requests
 from packweb_tui.services.letter_pdf import (
     IN_PROCESS_UP_TO,
+    MARGIN,
+    PAGE_H,
+    PAGE_W,
     edition_pdf,
+    layout,
     letter_pdf,
     render_letters,
+    text_width,
 )
 from packweb_tui.services.letters import (
     check_password,
@@ -96,6 +102,35 @@ def test_a_letter_renders_as_one_a4_page() -> None:
     grey = image.convert("L")
     assert grey.getextrema()[0] < 80
     assert sum(grey.histogram()[201:250]) > 5_000
+
+
+def test_the_longest_names_and_addresses_still_fit_one_page() -> None:
+    """Names as long as the store holds (200 characters), a long address, a family with ten
+    cards and a long email address: smaller text and a shorter list of hosts, never a second
+    page, never a line past the margin, the credentials as large as ever."""
+    establishment = ("Lycée polyvalent régional Françoise-Dolto " * 5)[:200].strip()
+    holder = ("Dupont-de-La-Tour-d'Auvergne " * 7)[:200].strip()
+    school_email = "intendance.restauration.scolaire.lycee-polyvalent@academie-de-versailles.fr"
+    hosts = tuple(f"DUPONT-DE-LA-TOUR Marie-Hélène-Bernadette, carte …{n:04d}" for n in range(10))
+    long = replace(
+        content(holder),
+        establishment=establishment,
+        address=tuple(f"Bâtiment {n}, 27 rue de Sévigné" for n in range(6)),
+        school_email=school_email,
+        hosts=hosts,
+    )
+    placed = layout(long)
+    assert all(t.x + text_width(t.text, t.font, t.size) <= PAGE_W - MARGIN for t in placed.lines)
+    assert all(t.y <= PAGE_H - MARGIN / 2 for t in placed.lines)
+    assert [t.size for t in placed.lines if t.font == "mono"] == [12.0, 14.0]
+    (text,) = pages_text(letter_pdf(long))
+    flat = " ".join(text.split())
+    assert "Mot de passe : Kp7m-X2qr-9tzh-Wd" in text and "et 9 autres cartes" in flat
+    assert establishment in flat and holder in flat
+    # An unbroken address wider than a line is cut, not left to run off the page.
+    wide = replace(long, school_email="x" * 240 + "@exemple.fr", hosts=hosts[:1])
+    placed = layout(wide)
+    assert all(t.x + text_width(t.text, t.font, t.size) <= PAGE_W - MARGIN for t in placed.lines)
 
 
 def test_the_edition_holds_a_page_a_letter() -> None:

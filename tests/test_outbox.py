@@ -364,6 +364,52 @@ async def test_a_letter_delivered_meanwhile_is_not_sent(sqlite_url: str, tmp_pat
         assert row.status is OutboxStatus.CANCELLED and row.sent_at is None
 
 
+async def test_letters_voided_or_printed_during_the_run_keep_their_old_password(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """The sender reads messages ahead and renders their PDFs early; a letter voided by a new
+    password or printed while the run is under way must not go with its old password."""
+    from packweb_tui.services.letters import print_edition, reset_password
+
+    async with await Database.open(sqlite_url) as db:
+        letters = await many_letters(db, 40)
+        voided, printed = letters[-1], letters[-2]
+        done = False
+
+        async def meanwhile(accepted: int) -> bool:  # the server, at its third message
+            nonlocal done
+            if accepted == 2 and not done:
+                done = True
+                await reset_password(db, "eleve.039", "alice")
+                await print_edition(db, UAI, tmp_path / "edition.pdf", "alice", PORTAL, [printed])
+            return False
+
+        mailbox = Mailbox(crash=meanwhile)
+        async with SmtpServer(mailbox) as server:
+            config = make_config(server, tmp_path)
+            report = await deliver_outbox(db, config)
+            assert done and report.total == 40 and len(report.sent) == 38
+            assert {c.letter_id for c in report.cancelled} == {voided, printed}
+            # The new letter's email goes at the next run, with the new password.
+            again = await deliver_outbox(db, config)
+        [new] = again.sent
+        assert new.letter_id not in letters and new.to == "parent39@exemple.fr"
+        async with db.reading() as session:
+            account = await session.scalar(
+                select(PortalAccount).where(PortalAccount.login == "eleve.039")
+            )
+        assert account is not None
+        [to_voided] = [r for r in mailbox.received if r.rcpt_tos == ["parent39@exemple.fr"]]
+        assert len(mailbox.received) == 39
+        message = to_voided.parsed()
+        [attachment] = list(message.iter_attachments())
+        [page] = pages_text(attachment.get_content())
+        [password] = re.findall(r"Mot de passe : (\S+)", text_of(message.get_body(("plain",))))
+        assert f"Mot de passe : {password}" in page and password != "Kp7m-X2qr-9tzh-Wd"
+        assert verify_password(account.password_hash, password)
+        assert not any(r.rcpt_tos == ["parent38@exemple.fr"] for r in mailbox.received)
+
+
 async def test_one_sender_at_a_time(db: Database, tmp_path: Path) -> None:
     await approved_letters(db)
     async with outbox._sender_lock(db) as mine:

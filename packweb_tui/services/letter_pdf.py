@@ -19,9 +19,9 @@ from __future__ import annotations
 import os
 import string
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -149,12 +149,12 @@ def text_width(text: str, font: str, size: float) -> float:
 @lru_cache(maxsize=4096)
 def wrap(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
     """`text` broken into lines no wider than `width` mm, at spaces (a word longer than a
-    line stands alone on its line). Cached: the paragraphs every letter shares are wrapped
-    once."""
+    line, such as a long address, is cut where it must). Cached: the paragraphs every letter
+    shares are wrapped once."""
     lines: list[str] = []
     space = text_width(" ", font, size)
     line, used = "", 0.0
-    for word in text.split():
+    for word in _pieces(text.split(), font, size, width):
         w = text_width(word, font, size)
         if line and used + space + w > width:
             lines.append(line)
@@ -166,13 +166,26 @@ def wrap(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def _pieces(words: list[str], font: str, size: float, width: float) -> Iterator[str]:
+    """The words, each longer than a line cut into pieces that fit."""
+    for word in words:
+        while text_width(word, font, size) > width:
+            cut = len(word) - 1
+            while cut > 1 and text_width(word[:cut], font, size) > width:
+                cut -= 1
+            yield word[:cut]
+            word = word[cut:]
+        yield word
+
+
 # --- layout ----------------------------------------------------------------------------------
 class _Page:
-    """Lines placed from the top down."""
+    """Lines placed from the top down, at `scale` (font sizes and the space between them)."""
 
-    def __init__(self) -> None:
+    def __init__(self, scale: float) -> None:
         self.items: list[Text] = []
         self.y = MARGIN
+        self.scale = scale
 
     def paragraph(
         self,
@@ -185,11 +198,15 @@ class _Page:
         color: tuple[int, int, int] = INK,
         after: float = 1.5,
     ) -> None:
+        size = round(size * self.scale, 2)
         step = size * PT * leading
         for line in wrap(text, font, size, width):
             self.y += step
             self.items.append(Text(font, size, x, self.y, line, color))
-        self.y += after
+        self.y += after * self.scale
+
+    def skip(self, space: float) -> None:
+        self.y += space * self.scale
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,28 +215,55 @@ class Layout:
     box_top: float  # where the credentials' box begins
 
 
+BODY_BOTTOM = PAGE_H - 32  # the body ends above the caution at the foot of the page
+# How a letter that does not fit is made to: its text a little smaller and closer, then the
+# list of its hosts shortened (a family may have many children), then smaller again.
+FITTING: tuple[tuple[float, int | None], ...] = (
+    (1.0, None), (0.95, None), (0.9, None), (0.9, 3), (0.85, 3), (0.8, 3), (0.75, 1),
+    (0.7, 1), (0.65, 1),
+)  # fmt: skip
+
+
 def layout(content: LetterContent) -> Layout:
-    """Where every line of the letter goes."""
-    page = _Page()
+    """Where every line of the letter goes: on one page, whatever the length of the names,
+    the address or the list of hosts (ValueError only for text no letter could hold)."""
+    for scale, hosts in FITTING:
+        placed, bottom = _place(_shorten_hosts(content, hosts), scale)
+        if bottom <= BODY_BOTTOM:
+            return placed
+    raise ValueError(f"lettre trop longue pour une page ({content.login})")
+
+
+def _shorten_hosts(content: LetterContent, keep: int | None) -> LetterContent:
+    if keep is None or len(content.hosts) <= keep + 1:
+        return content
+    rest = len(content.hosts) - keep
+    return replace(content, hosts=(*content.hosts[:keep], f"et {rest} autres cartes"))
+
+
+def _place(content: LetterContent, scale: float) -> tuple[Layout, float]:
+    """The letter laid out at `scale`, and where its body ends."""
+    page = _Page(scale)
     right = PAGE_W / 2 + 5
     page.paragraph(content.establishment, "bold", 12, width=WIDTH - 40, after=0.5)
     for line in (*content.address, content.school_email or ""):
         if line:
             page.paragraph(line, size=9, color=MUTED, width=WIDTH - 40, after=0)
-    page.y = max(page.y + 12, 58.0)
+    # The holder's block where an envelope's window shows it, unless the header runs long.
+    page.y = max(page.y + 12 * scale, 58.0)
     top = page.y
     page.paragraph(content.holder, "bold", 10.5, x=right, width=PAGE_W - MARGIN - right, after=0)
     page.paragraph(content.recipient_email, size=9.5, x=right, width=PAGE_W - MARGIN - right)
-    page.y = max(page.y, top + 12) + 3
+    page.y = max(page.y, top + 12 * scale) + 3 * scale
     page.paragraph(f"Le {french_date(content.issued_on)}", size=10, x=right, after=8)
     page.paragraph(letter_subject(content), "bold", 12.5, after=4)
     for paragraph in letter_greeting(content):
         page.paragraph(paragraph, size=10.5, after=2.5)
-    page.y += 2
+    page.skip(2)
     login, password = credential_lines(content)
     box_top = page.y
     page.y += 3
-    for line, size in ((login, 12.0), (password, 14.0)):
+    for line, size in ((login, 12.0), (password, 14.0)):  # never smaller: it must be read
         label, _, value = line.partition(" : ")
         page.y += 8
         page.items.append(Text("sans", 10.5, MARGIN + 8, page.y, f"{label} :", MUTED))
@@ -229,15 +273,14 @@ def layout(content: LetterContent) -> Layout:
         page.paragraph(section.heading, "bold", 10.5, after=0.5)
         for paragraph in section.paragraphs:
             page.paragraph(paragraph, size=9.5, leading=1.4, after=1.2)
-        page.y += 2.5
+        page.skip(2.5)
     page.paragraph(CLOSING[0], size=10.5, after=3)
     page.paragraph(CLOSING[1], "bold", 10.5, x=right)
-    if page.y > PAGE_H - 32:
-        raise ValueError(f"lettre trop longue pour une page ({content.login})")
-    # The caution, at the foot of the page.
-    page.y = PAGE_H - 26.5
+    bottom = page.y
+    # The caution, at the foot of the page, always the same.
+    page.y, page.scale = PAGE_H - 26.5, 1.0
     page.paragraph(CAUTION, size=8.5, color=MUTED, leading=1.35)
-    return Layout(page.items, box_top)
+    return Layout(page.items, box_top), bottom
 
 
 def _draw(pdf: Any, placed: Layout) -> None:
@@ -261,23 +304,32 @@ def _draw(pdf: Any, placed: Layout) -> None:
         pdf.text(item.x, item.y, item.text)
 
 
+# fpdf2 keeps caches at module level (and the subset cache here patches two of its modules):
+# one document at a time in a process. Many letters at once go to worker processes.
+_rendering = threading.Lock()
+
+
 def letter_pdf(content: LetterContent) -> bytes:
     """One letter, one document (attached to its email)."""
-    pdf = _document(letter_subject(content))
-    _draw(pdf, layout(content))
-    _logo(pdf, content.logo)
-    return _output(pdf)
+    placed = layout(content)
+    with _rendering:
+        pdf = _document(letter_subject(content))
+        _draw(pdf, placed)
+        _logo(pdf, content.logo)
+        return _output(pdf)
 
 
 def edition_pdf(contents: Iterable[LetterContent]) -> bytes:
     """The édition: every letter of a selection in one document, a page each, to print."""
-    pdf = _document("Édition des identifiants")
-    for content in contents:
-        _draw(pdf, layout(content))
-        _logo(pdf, content.logo)
-    if not pdf.pages:
+    pages = [(layout(content), content.logo) for content in contents]
+    if not pages:
         raise ValueError("aucune lettre à imprimer")
-    return _output(pdf)
+    with _rendering:
+        pdf = _document("Édition des identifiants")
+        for placed, logo in pages:
+            _draw(pdf, placed)
+            _logo(pdf, logo)
+        return _output(pdf)
 
 
 def _output(pdf: Any) -> bytes:

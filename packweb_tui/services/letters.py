@@ -8,7 +8,9 @@ password is wiped and only the account's hash remains."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import tempfile
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -267,13 +269,18 @@ async def letter_preview(
 def write_private(path: Path, data: bytes) -> None:
     """Write `data` at `path` whole or not at all, readable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_name(f".{path.name}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
-    temporary.replace(path)
+    # A temporary file of its own (mkstemp: 0600): two previews of one letter may overlap.
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def forget_pdf(directory: Path | None, uai: str, login: str) -> None:

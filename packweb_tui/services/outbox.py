@@ -17,7 +17,8 @@ What it guarantees, on SQLite and PostgreSQL alike:
 - A credentials letter goes once: on acceptance its password is wiped (as
   letters.wipe_password does) and its account's credentials are *envoyé*. A letter
   delivered meanwhile on paper, or voided by a new password, has no password left: its email
-  is cancelled, not sent.
+  is cancelled, not sent. Messages are read ahead (their PDFs rendered early), so each is
+  checked again in the store just before it goes.
 - Speed: the letters' PDFs are rendered ahead in worker processes, on every core, while
   earlier messages go out; one SMTP connection serves the whole run (reopened when the server
   drops it)."""
@@ -415,7 +416,8 @@ class _Sender:
         self.report = report
         self.progress = progress
         self.smtp = _Connection(settings)
-        self._connection: AsyncConnection | None = None
+        self._connection: AsyncConnection | None = None  # writes: the messages marked sent
+        self._read_connection: AsyncConnection | None = None  # the check before each send
         self._unaudited: list[tuple[_Row, str]] = []
 
     async def run(self, due: list[_Row]) -> None:
@@ -464,8 +466,9 @@ class _Sender:
             if self._unaudited:  # an unexpected failure: keep what can be kept
                 with contextlib.suppress(Exception):
                     await self._audit_sent()
-            if self._connection is not None:
-                await self._connection.close()
+            for connection in (self._connection, self._read_connection):
+                if connection is not None:
+                    await connection.close()
 
     async def _prepare(self, rows: list[_Row], renderer: _Renderer) -> list[_Row]:
         """Read what the letters of `rows` say and start rendering their PDFs."""
@@ -519,11 +522,39 @@ class _Sender:
         except AddressError as error:
             await self._refused(row, _Refused(str(error), True))
             return
+        if not await self._still_due(row, content):
+            await self._cancel(
+                row, "lettre remise, annulée ou courriel retiré entre-temps : courriel non envoyé"
+            )
+            return
         outcome = await self.smtp.send(mail)
         if outcome is None:
             await self._sent(row, message_id)
         else:
             await self._refused(row, outcome)
+
+    async def _still_due(self, row: _Row, content: LetterContent | None) -> bool:
+        """Read again just before sending: the message read ahead (its PDF rendered) may have
+        been withdrawn meanwhile, or its letter printed or voided by a new password (the
+        console, another operator): then the old password must not go out. What is left is the
+        few milliseconds between this read and the server's reply."""
+        connection = await self._reader()
+        async with connection.begin():
+            found = (await connection.execute(_CURRENT, {"oid": row.id})).first()
+        if found is None or found.status != OutboxStatus.QUEUED:
+            return False
+        if row.letter_id is None:
+            return True
+        return (
+            content is not None
+            and found.state in UNDELIVERED
+            and found.password_plain == content.password
+        )
+
+    async def _reader(self) -> AsyncConnection:
+        if self._read_connection is None:
+            self._read_connection = await self.db.engine.connect()
+        return self._read_connection
 
     # --- recording, one transaction a message ----------------------------------------------
     async def _sent(self, row: _Row, message_id: str) -> None:
@@ -651,6 +682,11 @@ class _Sender:
 
 
 _OUTBOX, _LETTERS, _ACCOUNTS = table_of(OutboxMessage), table_of(Letter), table_of(PortalAccount)
+_CURRENT = (
+    select(_OUTBOX.c.status, _LETTERS.c.state, _LETTERS.c.password_plain)
+    .select_from(_OUTBOX.outerjoin(_LETTERS, _LETTERS.c.id == _OUTBOX.c.letter_id))
+    .where(_OUTBOX.c.id == bindparam("oid"))
+)
 _MARK_SENT = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("oid"))
