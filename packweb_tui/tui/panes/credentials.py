@@ -6,7 +6,6 @@ line under the cursor): send by email, print the édition, a new password, the a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -207,9 +206,7 @@ class CredentialsPane(OverviewPane):
                 "donner un nouveau : touche r."
             )
             return
-        # A callable, not a coroutine: a preview replaced before it starts is never created.
-        read = partial(self._read_letter, self.db, row.letter_id)
-        self.run_worker(read, group="preview", exclusive=True)
+        self.run_worker(self._read_letter(self.db, row.letter_id), group="preview", exclusive=True)
 
     async def _read_letter(self, db: Database, letter_id: int) -> None:
         from packweb_tui.config import letters_dir
