@@ -20,6 +20,7 @@ from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.decisions import REJECTION_REASONS
 from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.requests import RequestStatus
+from packweb_tui.domain.wording import agree, plural
 
 _T = TypeVar("_T")
 
@@ -79,7 +80,7 @@ def guarded(ctx: Context, action: Callable[[], _T]) -> _T:
     except InputErrors as errors:
         for error in errors.errors:
             click.echo(str(error), err=True)
-        fail(f"{len(errors.errors)} erreur(s), rien n'a été enregistré", 2)
+        fail(f"{plural(len(errors.errors), 'erreur')}, rien n'a été enregistré", 2)
     except InputError as error:
         fail(str(error), 2)
     except (KeyboardInterrupt, click.exceptions.Exit, SystemExit):
@@ -259,7 +260,7 @@ def requests_list(ctx: Context, uai: str | None, status: str | None, as_json: bo
             f"{v.id:>6}  {v.uai}  {when}  …{v.card_digits}  {v.last_name.upper()} "
             f"{v.first_name}  <{v.email}>  {v.status.label}  {v.match_kind.label}"
         )
-    click.echo(f"{len(views)} demande(s).")
+    click.echo(f"{plural(len(views), 'demande')}.")
 
 
 def progress_on_terminal(label: str) -> Callable[[int, int], None] | None:
@@ -351,7 +352,7 @@ def accounts_list(ctx: Context, uai: str | None, as_json: bool) -> None:
             f"créé le {format_instant(v.created_at)}  {'actif' if v.enabled else 'désactivé'}  "
             f"{CREDENTIALS_LABELS[v.credentials]}"
         )
-    click.echo(f"{len(views)} compte(s).")
+    click.echo(f"{plural(len(views), 'compte')}.")
 
 
 @accounts.command("reset")
@@ -364,7 +365,11 @@ def accounts_reset(ctx: Context, login: str) -> None:
 
     directory = letters_dir(ctx.config)
     report = run(ctx, lambda d: reset_password(d, login, ctx.operator, directory))
-    voided = f" ; {report.voided} lettre(s) non remise(s) annulée(s)" if report.voided else ""
+    voided = (
+        f" ; {plural(report.voided, 'lettre non remise annulée', 'lettres non remises annulées')}"
+        if report.voided
+        else ""
+    )
     click.echo(
         f"Nouveau mot de passe pour {report.login} : lettre n° {report.letter_id} en file "
         f"d'envoi{voided}."
@@ -424,9 +429,14 @@ def letters_print(ctx: Context, ids: tuple[int, ...], out: Path, uai: str | None
         )  # fmt: skip
 
     report = run(ctx, work)
-    click.echo(f"{len(report.printed)} lettre(s) dans {report.path}.")
+    click.echo(f"{plural(len(report.printed), 'lettre')} dans {report.path}.")
     if report.skipped:
-        click.echo(f"{report.skipped} lettre(s) déjà remise(s) ou annulée(s), non imprimée(s).")
+        skipped = agree(
+            report.skipped,
+            "lettre déjà remise ou annulée, non imprimée",
+            "lettres déjà remises ou annulées, non imprimées",
+        )
+        click.echo(f"{report.skipped} {skipped}.")
 
 
 # --- outbox ---------------------------------------------------------------------------------
@@ -460,11 +470,13 @@ def outbox_list(ctx: Context, statuses: tuple[str, ...], as_json: bool) -> None:
             f"{format_instant(v.sent_at or v.created_at)}"
         )
         if v.status is OutboxStatus.QUEUED and v.attempts:
-            line += f"  {v.attempts} essai(s), prochain le {format_instant(v.next_attempt_at)}"
+            line += (
+                f"  {plural(v.attempts, 'essai')}, prochain le {format_instant(v.next_attempt_at)}"
+            )
         if v.last_error and v.status is not OutboxStatus.SENT:
             line += f"  — {v.last_error}"
         click.echo(line)
-    click.echo(f"{len(views)} message(s).")
+    click.echo(f"{plural(len(views), 'message')}.")
 
 
 @outbox.command("send")
@@ -526,7 +538,7 @@ def payments_list(ctx: Context, uai: str | None, as_json: bool) -> None:
             f"{v.id:>6}  {v.uai}  {format_instant(v.paid_at)}  {v.card}  {who}  "
             f"{format_euros(v.amount_cents):>10} €  {v.method.label}  {v.transaction_id}"
         )
-    click.echo(f"{len(views)} paiement(s).")
+    click.echo(f"{plural(len(views), 'paiement')}.")
 
 
 # --- settings and closures ------------------------------------------------------------------
@@ -598,7 +610,7 @@ def closures_list(ctx: Context, uai: str, as_json: bool) -> None:
     today = paris_day(None)
     for view in views:
         click.echo(_closure_line(view, today))
-    click.echo(f"{len(views)} fermeture(s).")
+    click.echo(f"{plural(len(views), 'fermeture')}.")
 
 
 @closures.command("add")

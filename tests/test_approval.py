@@ -252,7 +252,7 @@ async def test_approval_creates_accounts_letters_and_audit(db: Database) -> None
     assert created[ids["exact-1"]].login == "marie-helene.dupont"
     assert created[ids["exact-4"]].login == "marie-helene.dupont2"
     assert created[ids["exact-2"]].login == "sophie.durand"
-    assert report.summary_lines()[0].startswith("3 compte(s) créé(s)")
+    assert report.summary_lines()[0].startswith("3 comptes créés")
     assert "4 rapprochement ni exact ni confirmé à la main" in report.summary_lines()[2]
 
     async with db.reading() as session:
@@ -304,8 +304,7 @@ async def test_plan_counts_what_approval_will_do(db: Database) -> None:
     assert [i.request_id for i in plan.items] == [ids["exact-1"], ids["exact-2"], ids["exact-4"]]
     assert plan.skipped_counts() == {SkipReason.NOT_CONFIRMED: 4}
     assert plan.summary() == (
-        "3 compte(s) à créer, 4 ligne(s) ignorée(s) : "
-        "4 rapprochement ni exact ni confirmé à la main."
+        "3 comptes à créer, 4 lignes ignorées : 4 rapprochement ni exact ni confirmé à la main."
     )
     assert await pending_exact_ids(db, UAI) == [ids["exact-1"], ids["exact-2"], ids["exact-4"]]
     assert await pending_exact_ids(db, OTHER) == []
@@ -337,7 +336,7 @@ async def test_one_account_per_host(db: Database) -> None:
 
 async def test_unknown_ids_or_other_establishment_change_nothing(db: Database) -> None:
     ids = await setup(db)
-    with pytest.raises(InputError, match="demande\\(s\\) inconnue\\(s\\) : n° 9999"):
+    with pytest.raises(InputError, match="demande inconnue : n° 9999"):
         await approve_requests(db, [ids["exact-1"], 9999], "alice")
     with pytest.raises(InputError, match=f"d'un autre établissement que {OTHER}"):
         await approve_requests(db, [ids["exact-1"]], "alice", uai=OTHER)
@@ -519,7 +518,7 @@ async def test_rejection_tells_the_requester(db: Database) -> None:
     )
     assert report.rejected == sorted([ids["none-6"], ids["exact-2"]])
     assert reasons(report.skipped) == {ids["exact-1"]: SkipReason.DECIDED}
-    assert report.summary_lines()[0].startswith("2 demande(s) refusée(s)")
+    assert report.summary_lines()[0].startswith("2 demandes refusées")
     for pid in ("none-6", "exact-2"):
         row = await request_row(db, ids[pid])
         assert row.status is RequestStatus.REJECTED

@@ -35,7 +35,7 @@ def hosts_csv(tmp_path: Path) -> Path:
 def test_full_flow(db_url: str, hosts_csv: Path, tmp_path: Path) -> None:
     assert invoke(db_url, "establishments", "add", UAI, "Lycée Victor-Hugo")[0] == 0
     code, out, _ = invoke(db_url, "hosts", "import", str(hosts_csv))
-    assert code == 0 and "2 ont été créé(s)" in out
+    assert code == 0 and "2 ont été créés" in out
     requests = tmp_path / "requests.json"
     requests.write_text(
         json.dumps(
@@ -54,7 +54,7 @@ def test_full_flow(db_url: str, hosts_csv: Path, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     code, out, _ = invoke(db_url, "requests", "import", str(requests))
-    assert code == 0 and "1 nouvelle(s)" in out
+    assert code == 0 and "1 nouvelle" in out
     code, out, _ = invoke(db_url, "requests", "list", "--json", "--uai", UAI)
     [item] = json.loads(out)
     assert item["status"] == "pending"
@@ -143,7 +143,7 @@ def test_subprocess_round_trip(sqlite_url: str, hosts_csv: Path) -> None:
         "hosts", "import", str(hosts_csv), "--dry-run", env={"PACKWEB_DB_URL": sqlite_url}
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Simulation : 2 hôte(s) lu(s) : 2 seraient créé(s)")
+    assert done.stdout.startswith("Simulation : 2 hôtes lus : 2 seraient créés")
 
 
 def test_unreachable_server_exits_1_without_traceback() -> None:
@@ -212,8 +212,8 @@ def test_approve_reject_and_list_accounts(db_url: str, hosts_csv: Path, tmp_path
     )
     assert code == 0, err
     assert f"n° {ids['exact']} : compte marie-helene.dupont" in out
-    assert "1 compte(s) créé(s)" in out
-    assert "1 ligne(s) ignorée(s)" in out
+    assert "1 compte créé" in out
+    assert "1 ligne ignorée" in out
     assert f"1 rapprochement ni exact ni confirmé à la main : n° {ids['typo']}" in out
 
     code, out, _ = invoke(db_url, "accounts", "list", "--json")
@@ -235,14 +235,14 @@ def test_approve_reject_and_list_accounts(db_url: str, hosts_csv: Path, tmp_path
     )
     code, out, _ = invoke(db_url, "accounts", "list", "--uai", UAI)
     assert code == 0 and out.startswith(f"marie-helene.dupont  {UAI}  cartes 123456")
-    assert "identifiants à envoyer" in out and out.endswith("1 compte(s).\n")
+    assert "identifiants à envoyer" in out and out.endswith("1 compte.\n")
 
     reason = "Carte inconnue de l'établissement"
     code, out, _ = invoke(
         db_url, "requests", "reject", str(ids["none"]), str(ids["exact"]), "--reason", reason
     )
     assert code == 0
-    assert "1 demande(s) refusée(s)" in out
+    assert "1 demande refusée" in out
     assert f"1 déjà acceptée ou refusée : n° {ids['exact']}" in out
     statuses = {
         item["portal_id"]: item["status"]
@@ -254,7 +254,7 @@ def test_approve_reject_and_list_accounts(db_url: str, hosts_csv: Path, tmp_path
 def test_approve_all_exact(sqlite_url: str, hosts_csv: Path, tmp_path: Path) -> None:
     approval_store(sqlite_url, hosts_csv, tmp_path)
     code, out, _ = invoke(sqlite_url, "requests", "approve", "--all-exact", "--uai", UAI)
-    assert code == 0 and "1 compte(s) créé(s)" in out and "ignorée" not in out
+    assert code == 0 and "1 compte créé" in out and "ignorée" not in out
     code, out, _ = invoke(sqlite_url, "requests", "approve", "--all-exact")
     assert code == 0 and out == "Aucune demande en attente au rapprochement exact.\n"
 
@@ -264,7 +264,7 @@ def test_approve_all_exact(sqlite_url: str, hosts_csv: Path, tmp_path: Path) -> 
     [
         (["requests", "approve"], "indiquez des numéros de demande ou --all-exact"),
         (["requests", "approve", "1", "--all-exact"], "l'un ou l'autre"),
-        (["requests", "approve", "1", "999"], "demande(s) inconnue(s) : n° 999"),
+        (["requests", "approve", "1", "999"], "demande inconnue : n° 999"),
         (["requests", "approve", "--all-exact", "--uai", "0010001W"], "0010001W inconnu"),
         (["requests", "approve", "1", "--uai", "123"], "UAI « 123 » invalide"),
         (["requests", "reject", "1", "--reason", "  "], "motif de refus vide"),
@@ -278,7 +278,7 @@ def test_approval_bad_input_is_one_clear_line(
     approval_store(sqlite_url, hosts_csv, tmp_path)
     code, out, err = invoke(sqlite_url, *args)
     assert code == 2 and message in err and "Traceback" not in err
-    assert "compte(s) créé(s)" not in out
+    assert "créé" not in out
     assert json.loads(invoke(sqlite_url, "accounts", "list", "--json")[1]) == []
 
 

@@ -157,7 +157,7 @@ def test_cli_demo_load_only(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["--db", url, "demo", "--load-only"])
     assert result.exit_code == 0 and result.stdout.startswith("Démo prête : ")
     result = runner.invoke(cli, ["--db", url, "requests", "list", "--status", "pending"])
-    assert result.stdout.rstrip().endswith(f"{data_rows('requests.json')} demande(s).")
+    assert result.stdout.rstrip().endswith(f"{data_rows('requests.json')} demandes.")
 
 
 async def test_reset_refuses_a_real_store(db: Database) -> None:

@@ -176,7 +176,7 @@ async def test_letters_and_rejections_arrive_whole(
         assert report.error is None and not report.failed and not report.deferred
         assert len(report.sent) == len(logins) + 1 == report.total
         assert calls[0] == (0, report.total) and calls[-1] == (report.total, report.total)
-        assert report.summary() == f"{report.total} courriel(s) envoyé(s) sur {report.total}."
+        assert report.summary() == f"{report.total} courriels envoyés sur {report.total}."
         # Nothing more is due: a second run sends nothing.
         again = await deliver_outbox(db, config, operator="bob")
         assert again.total == 0 and again.summary() == ""
@@ -509,7 +509,7 @@ async def test_a_server_that_stays_down(sqlite_url: str, tmp_path: Path) -> None
         assert report.error.startswith(f"serveur de messagerie 127.0.0.1:{server.port} injoignable")
         assert report.error.endswith("connexion refusée")
         assert report.summary() == (
-            "10 courriel(s) envoyé(s) sur 30, 20 à réessayer plus tard. Serveur de messagerie "
+            "10 courriels envoyés sur 30, 20 à réessayer plus tard. Serveur de messagerie "
             f"127.0.0.1:{server.port} injoignable : connexion refusée."
         )
         rows = await outbox_rows(db)
@@ -545,7 +545,7 @@ def test_command_line_unreachable_server_and_list(sqlite_url: str, tmp_path: Pat
     assert items[0]["message_id"].endswith(f"@{DOMAIN}>")
     assert "Kp7m" not in result.stdout  # never a password
     result = runner.invoke(cli, [*base, "list"])
-    assert result.exit_code == 0 and "en file" in result.stdout and "3 message(s)" in result.stdout
+    assert result.exit_code == 0 and "en file" in result.stdout and "3 messages" in result.stdout
 
 
 def test_command_line_without_a_sender(sqlite_url: str, tmp_path: Path) -> None:

@@ -122,9 +122,9 @@ def test_every_bad_row_is_listed_with_its_line() -> None:
 
 
 def test_missing_or_unknown_columns_and_empty_files() -> None:
-    with pytest.raises(InputErrors, match=r"p.csv, ligne 1 : colonne\(s\) manquante\(s\) : moyen"):
+    with pytest.raises(InputErrors, match=r"p.csv, ligne 1 : colonne manquante : moyen"):
         parse_payments(b"uai;carte;date;montant;transaction\n", "p.csv")
-    with pytest.raises(InputErrors, match=r"colonne\(s\) inconnue\(s\) : payeur"):
+    with pytest.raises(InputErrors, match=r"colonne inconnue : payeur"):
         parse_payments(HEADER.replace("\n", ";payeur\n").encode(), "p.csv")
     with pytest.raises(InputErrors, match="aucun paiement"):
         parse_payments(HEADER.encode(), "p.csv")
@@ -156,7 +156,7 @@ async def test_import_is_idempotent_and_ties_payments_to_hosts(db: Database) -> 
     report = await import_payments(db, records, "alice", "p.csv")
     assert (report.rows, report.new, report.already_known, report.without_host) == (4, 4, 0, 1)
     assert report.summary() == (
-        "4 paiement(s) lu(s) : 4 nouveau(x) (dont 1 sur une carte sans hôte), 0 déjà connu(s)."
+        "4 paiements lus : 4 nouveaux (dont 1 sur une carte sans hôte), 0 déjà connu."
     )
 
     # The same file again, plus one new row and one known transaction under another method.
@@ -213,12 +213,12 @@ def test_cli_import_and_list(sqlite_url: str, tmp_path: Path) -> None:
     path = tmp_path / "paiements.csv"
     path.write_bytes(PAYMENTS.encode("cp1252"))
     code, out, _ = invoke(sqlite_url, "payments", "import", str(path))
-    assert code == 0 and "4 nouveau(x) (dont 4 sur une carte sans hôte)" in out
+    assert code == 0 and "4 nouveaux (dont 4 sur une carte sans hôte)" in out
     code, out, _ = invoke(sqlite_url, "payments", "import", str(path))
-    assert code == 0 and "0 nouveau(x), 4 déjà connu(s)" in out
+    assert code == 0 and "0 nouveau, 4 déjà connus" in out
     code, out, _ = invoke(sqlite_url, "payments", "list")
     assert code == 0 and "02/09/2026 08:00" in out and "12,50 €" in out and "Chèque" in out
-    assert out.rstrip().endswith("4 paiement(s).")
+    assert out.rstrip().endswith("4 paiements.")
     code, out, _ = invoke(sqlite_url, "payments", "list", "--json", "--uai", UAI.lower())
     assert code == 0 and len(json.loads(out)) == 4
 

@@ -99,7 +99,7 @@ def test_several_bad_values_are_all_listed(url: str) -> None:
     assert err.splitlines() == [
         "min_meals : nombre entier de 1 à 100 attendu",
         "reservation_weeks : nombre entier de 1 à 52 attendu",
-        "packweb : 2 erreur(s), rien n'a été enregistré",
+        "packweb : 2 erreurs, rien n'a été enregistré",
     ]
     assert shown(url) == before
 
@@ -123,7 +123,7 @@ def test_closures(url: str) -> None:
     assert code == 0 and "bloque : paiement" in out
     code, out, _ = invoke(url, "closures", "list", UAI)
     lines = out.splitlines()
-    assert "Noël" in lines[0] and "06/02/2099" in lines[1] and lines[2] == "2 fermeture(s)."
+    assert "Noël" in lines[0] and "06/02/2099" in lines[1] and lines[2] == "2 fermetures."
     code, out, _ = invoke(url, "closures", "list", UAI, "--json")
     items = json.loads(out)
     assert [i["from"] for i in items] == ["2098-12-19", "2099-02-06"]

@@ -267,7 +267,7 @@ async def test_bulk_approval_counts_confirms_and_offers_the_credentials(lycee_ur
             ),
         )
         body = str(app.screen.query_one(".decision-body").render())
-        assert "2 compte(s) créé(s)" in body
+        assert "2 comptes créés" in body
         await pilot.press("enter")  # go to the credentials
         await until(
             pilot,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from packweb_tui.domain.wording import plural
+
 
 class InputError(ValueError):
     """One bad value: `message` says what, `where` says where (a file and line, a field)."""
@@ -25,7 +27,7 @@ class InputErrors(ValueError):
     """Several bad rows of one file: all are reported, nothing is written."""
 
     def __init__(self, errors: Sequence[InputError]) -> None:
-        super().__init__(f"{len(errors)} erreur(s)")
+        super().__init__(plural(len(errors), "erreur"))
         self.errors = list(errors)
 
     def __str__(self) -> str:

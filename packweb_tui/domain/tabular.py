@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from packweb_tui.domain.errors import InputError
 from packweb_tui.domain.names import fold_name
+from packweb_tui.domain.wording import agree
 
 _SEPARATORS = (";", "\t", ",")
 
@@ -59,12 +60,17 @@ def read_table(data: bytes, source: str, required: Sequence[str], known: Sequenc
     unknown = [h for h, key in zip(header, columns, strict=True) if key and key not in known]
     if unknown:
         raise InputError(
-            f"colonne(s) inconnue(s) : {', '.join(unknown)} (attendues : {', '.join(known)})",
+            f"{agree(len(unknown), 'colonne inconnue', 'colonnes inconnues')} : "
+            f"{', '.join(unknown)} (attendues : {', '.join(known)})",
             where,
         )
     missing = [c for c in required if c not in columns]
     if missing:
-        raise InputError(f"colonne(s) manquante(s) : {', '.join(missing)}", where)
+        raise InputError(
+            f"{agree(len(missing), 'colonne manquante', 'colonnes manquantes')} : "
+            f"{', '.join(missing)}",
+            where,
+        )
     rows = []
     for cells in reader:
         if not "".join(cells).strip():

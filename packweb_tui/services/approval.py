@@ -35,6 +35,7 @@ from packweb_tui.domain.errors import InputError
 from packweb_tui.domain.letters import subject_for
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.requests import RequestStatus
+from packweb_tui.domain.wording import agree, plural
 from packweb_tui.services import audit
 from packweb_tui.services.establishments import require_establishment
 from packweb_tui.services.matching import chunks, rematch_pending
@@ -122,9 +123,10 @@ class ApprovalPlan:
         return _counts(self.skipped)
 
     def summary(self) -> str:
-        text = f"{len(self.items)} compte(s) à créer"
+        text = f"{plural(len(self.items), 'compte')} à créer"
         if self.skipped:
-            text += f", {len(self.skipped)} ligne(s) ignorée(s) : " + _reasons(self.skipped)
+            ignored = plural(len(self.skipped), "ligne ignorée", "lignes ignorées")
+            text += f", {ignored} : " + _reasons(self.skipped)
         return text + "."
 
 
@@ -150,7 +152,8 @@ class ApprovalReport:
     def summary_lines(self) -> list[str]:
         """French lines for an operator: what was created, what was left and why."""
         return _summary(
-            f"{len(self.created)} compte(s) créé(s), chacun avec sa lettre d'identifiants "
+            f"{plural(len(self.created), 'compte créé', 'comptes créés')}, "
+            f"{agree(len(self.created), 'avec sa', 'chacun avec sa')} lettre d'identifiants "
             "en attente d'envoi."
             if self.created
             else "Aucun compte créé.",
@@ -166,7 +169,8 @@ class RejectionReport:
 
     def summary_lines(self) -> list[str]:
         return _summary(
-            f"{len(self.rejected)} demande(s) refusée(s), chaque demandeur prévenu par "
+            f"{plural(len(self.rejected), 'demande refusée', 'demandes refusées')}, "
+            f"{agree(len(self.rejected), 'le demandeur', 'chaque demandeur')} prévenu par "
             "courriel (message en file d'attente)."
             if self.rejected
             else "Aucune demande refusée.",
@@ -178,7 +182,7 @@ def _summary(head: str, skipped: list[Skipped]) -> list[str]:
     """`head`, then the lines left aside and why."""
     lines = [head]
     if skipped:
-        lines.append(f"{len(skipped)} ligne(s) ignorée(s) :")
+        lines.append(f"{plural(len(skipped), 'ligne ignorée', 'lignes ignorées')} :")
         lines.extend(_reason_lines(skipped))
     return lines
 
@@ -216,13 +220,15 @@ async def _check_selection(
     if not wanted:
         raise InputError("aucune demande indiquée")
     if unknown := [i for i in wanted if i not in found]:
-        raise InputError("demande(s) inconnue(s) : " + ", ".join(f"n° {i}" for i in unknown))
+        unknown_ = agree(len(unknown), "demande inconnue", "demandes inconnues")
+        raise InputError(f"{unknown_} : " + ", ".join(f"n° {i}" for i in unknown))
     if uai is not None:
         establishment = await require_establishment(session, uai)
         if elsewhere := [i for i in wanted if found[i] != establishment.id]:
             raise InputError(
                 ", ".join(f"n° {i}" for i in elsewhere)
-                + f" : demande(s) d'un autre établissement que {establishment.uai}"
+                + f" : {agree(len(elsewhere), 'demande', 'demandes')} d'un autre "
+                f"établissement que {establishment.uai}"
             )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.names import clean_text
 from packweb_tui.domain.requests import ANSWER_DELAY_HOURS
+from packweb_tui.domain.wording import plural
 from packweb_tui.store.models import (
     AccountRequest,
     Establishment,
@@ -28,12 +29,11 @@ LISTED = 50  # requests listed one by one; the rest are counted
 def digest_text(establishment: str, rows: Sequence[tuple[datetime, str, str, str, str]]) -> str:
     """The digest's body: (submitted_at, last name, first name, card digits, match label)."""
     count = len(rows)
-    plural = "s" if count > 1 else ""
     lines = [
         "Bonjour,",
         "",
-        f"{count} nouvelle{plural} demande{plural} de compte pour l'espace numérique de "
-        f"{establishment} :",
+        f"{plural(count, 'nouvelle demande', 'nouvelles demandes')} de compte pour l'espace "
+        f"numérique de {establishment} :",
         "",
     ]
     for submitted, last, first, digits, label in rows[:LISTED]:
@@ -42,7 +42,7 @@ def digest_text(establishment: str, rows: Sequence[tuple[datetime, str, str, str
             f"{clean_text(first)}, carte …{digits} ({label})"
         )
     if count > LISTED:
-        lines.append(f"  … et {count - LISTED} autre(s).")
+        lines.append(f"  … et {plural(count - LISTED, 'autre')}.")
     lines += [
         "",
         f"Chaque demande attend une réponse sous {ANSWER_DELAY_HOURS} heures : onglet Demandes "

@@ -12,6 +12,7 @@ from packweb_tui.domain.hostfile import parse_hosts
 from packweb_tui.domain.hosts import HostRecord, card_suffix
 from packweb_tui.domain.names import fold_name
 from packweb_tui.domain.uai import normalize_uai
+from packweb_tui.domain.wording import agree, plural
 from packweb_tui.services import audit
 from packweb_tui.services.establishments import known_establishments
 from packweb_tui.services.files import read_input_file
@@ -35,10 +36,14 @@ class HostImportReport:
     dry_run: bool = False
 
     def summary(self) -> str:
-        verb = "seraient" if self.dry_run else "ont été"
+        created = (
+            agree(self.created, "serait créé", "seraient créés")
+            if self.dry_run
+            else agree(self.created, "a été créé", "ont été créés")
+        )
         return (
-            f"{self.rows} hôte(s) lu(s) : {self.created} {verb} créé(s), "
-            f"{self.updated} mis à jour, {self.unchanged} inchangé(s)."
+            f"{plural(self.rows, 'hôte lu', 'hôtes lus')} : {self.created} {created}, "
+            f"{self.updated} mis à jour, {plural(self.unchanged, 'inchangé')}."
         )
 
 

@@ -44,6 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from packweb_tui.config import Config, SmtpConfig, operator_login
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.errors import InputError
+from packweb_tui.domain.wording import plural
 from packweb_tui.services import audit
 from packweb_tui.services.letters import UNDELIVERED, LetterSource, letter_sources
 from packweb_tui.services.mail import (
@@ -198,15 +199,17 @@ class DeliveryReport:
         """One French line ("" when there was nothing to send and nothing went wrong)."""
         if not self.total:
             return _sentence(self.error) if self.error else ""
-        parts = [f"{len(self.sent)} courriel(s) envoyé(s) sur {self.total}"]
+        parts = [
+            f"{plural(len(self.sent), 'courriel envoyé', 'courriels envoyés')} sur {self.total}"
+        ]
         if self.failed:
-            parts.append(f"{len(self.failed)} refusé(s)")
+            parts.append(plural(len(self.failed), "refusé"))
         if self.deferred:
             parts.append(f"{len(self.deferred)} à réessayer plus tard")
         if self.cancelled:
-            parts.append(f"{len(self.cancelled)} annulé(s)")
+            parts.append(plural(len(self.cancelled), "annulé"))
         if untouched := self.total - self.done:
-            parts.append(f"{untouched} non tenté(s)")
+            parts.append(plural(untouched, "non tenté", "non tentés"))
         line = ", ".join(parts) + "."
         return f"{line} {_sentence(self.error)}" if self.error else line
 
@@ -223,7 +226,7 @@ class DeliveryReport:
                 f"  n° {item.outbox_id} ({item.to}) : {item.reason} ; nouvel essai le {when}"
             )
         if len(self.deferred) > 20:
-            lines.append(f"  … et {len(self.deferred) - 20} autre(s) à réessayer.")
+            lines.append(f"  … et {plural(len(self.deferred) - 20, 'autre')} à réessayer.")
         for item in self.cancelled:
             lines.append(f"  annulé n° {item.outbox_id} ({item.to}) : {item.reason}")
         return lines

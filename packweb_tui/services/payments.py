@@ -15,6 +15,7 @@ from packweb_tui.domain.money import format_euros
 from packweb_tui.domain.paymentfile import parse_payments
 from packweb_tui.domain.payments import PaymentMethod, PaymentRecord
 from packweb_tui.domain.uai import normalize_uai
+from packweb_tui.domain.wording import plural
 from packweb_tui.services import audit
 from packweb_tui.services.establishments import known_establishments
 from packweb_tui.services.files import read_input_file
@@ -38,8 +39,9 @@ class PaymentImportReport:
             f" (dont {self.without_host} sur une carte sans hôte)" if self.without_host else ""
         )
         return (
-            f"{self.rows} paiement(s) lu(s) : {self.new} nouveau(x){unmatched}, "
-            f"{self.already_known} déjà connu(s)."
+            f"{plural(self.rows, 'paiement lu', 'paiements lus')} : "
+            f"{plural(self.new, 'nouveau', 'nouveaux')}{unmatched}, "
+            f"{plural(self.already_known, 'déjà connu', 'déjà connus')}."
         )
 
 

@@ -15,6 +15,7 @@ from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.requests import RequestRecord, RequestStatus, parse_request_items
 from packweb_tui.domain.uai import normalize_uai
+from packweb_tui.domain.wording import plural
 from packweb_tui.services import audit
 from packweb_tui.services.establishments import known_establishments
 from packweb_tui.services.files import read_input_file
@@ -38,8 +39,9 @@ class RequestImportReport:
 
     def summary(self) -> str:
         return (
-            f"{self.received} demande(s) lue(s) : {self.new} nouvelle(s), "
-            f"{self.already_known} déjà connue(s)."
+            f"{plural(self.received, 'demande lue', 'demandes lues')} : "
+            f"{plural(self.new, 'nouvelle')}, "
+            f"{plural(self.already_known, 'déjà connue', 'déjà connues')}."
         )
 
 

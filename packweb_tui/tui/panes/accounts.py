@@ -8,7 +8,8 @@ from textual.content import Content
 
 from packweb_tui.domain.hosts import HostKind, HostMode
 from packweb_tui.domain.money import format_euros
-from packweb_tui.tui.panes.pane import OverviewPane, plural
+from packweb_tui.domain.wording import plural
+from packweb_tui.tui.panes.pane import OverviewPane
 
 if TYPE_CHECKING:
     from packweb_tui.services.overview import AccountsOverview

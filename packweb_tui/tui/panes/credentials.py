@@ -16,7 +16,8 @@ from textual.content import Content
 from textual.widgets import DataTable, Static, TabbedContent
 
 from packweb_tui.domain.dates import PARIS, format_instant
-from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, plural
+from packweb_tui.domain.wording import plural
+from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult

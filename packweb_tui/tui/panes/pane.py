@@ -62,12 +62,6 @@ class OverviewPane(VerticalScroll):
         self.query_one(".pane-figures", Static).update(content)
 
 
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``1 demande``, ``2 demandes``; French puts 0 in the singular."""
-    word = singular if count < 2 else (plural_form or f"{singular}s")
-    return f"{count} {word}"
-
-
 def table(rows: Sequence[tuple[str, str, str]], label_width: int, indent: int = 2) -> Content:
     """Aligned lines of (label, figure, note): labels padded, figures right-aligned. The note
     may hold markup; label and figure are plain text."""

@@ -14,7 +14,8 @@ from textual.content import Content
 from textual.widgets import Input, Static, TabbedContent
 
 from packweb_tui.domain.dates import format_instant
-from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, plural
+from packweb_tui.domain.wording import plural
+from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane
 from packweb_tui.tui.widgets.filter_input import FilterInput
 from packweb_tui.tui.widgets.requests_table import LATE, RequestsTable
 

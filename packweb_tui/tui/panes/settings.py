@@ -34,7 +34,8 @@ from packweb_tui.domain.settings import (
     parse_setting,
     read_form,
 )
-from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, plural
+from packweb_tui.domain.wording import plural
+from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane
 
 if TYPE_CHECKING:
     from datetime import date

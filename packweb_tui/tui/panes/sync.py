@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from packweb_tui.domain.dates import format_instant
-from packweb_tui.tui.panes.pane import OverviewPane, plural
+from packweb_tui.domain.wording import plural
+from packweb_tui.tui.panes.pane import OverviewPane
 
 if TYPE_CHECKING:
     from packweb_tui.services.overview import SyncOverview
@@ -54,5 +55,5 @@ def render(view: SyncOverview) -> Content:
         if view.last_success is not None
         else "Aucune synchronisation réussie."
     )
-    total = f"{plural(view.runs, 'synchronisation')} enregistrée(s)."
+    total = f"{plural(view.runs, 'synchronisation enregistrée', 'synchronisations enregistrées')}."
     return Content("\n\n").join([Content("\n").join(lines), Content(success), Content(total)])

@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from packweb_tui.domain.wording import plural
 from packweb_tui.tui.css import css_paths
-from packweb_tui.tui.panes.pane import plural
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
