@@ -107,3 +107,25 @@ async def test_a_new_password_queues_a_new_letter(approved_url: str, tmp_path: P
         await until(pilot, lambda: pane.rows[0].letter_id != first_letter)
         assert pane.rows[0].state.value == "to_send"
         await until(pilot, lambda: "Mot de passe :" in preview(app))
+
+
+async def test_the_columns_fit_the_width(approved_url: str, tmp_path: Path) -> None:
+    """In 80 columns the holder's name has the room (the login is on the info line and in
+    the letter); wider, the login has its own column; never a sideways scroll."""
+    app = make_app(approved_url, tmp_path / "lettres")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("2")
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 1)
+        assert [c.key.value for c in table.ordered_columns] == ["check", "state", "holder"]
+        assert "marie-helene.dupont" in str(app.screen.query_one("#credentials-info").render())
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        await pilot.resize_terminal(120, 30)
+        await until(pilot, lambda: len(table.ordered_columns) == 4)
+        assert [c.key.value for c in table.ordered_columns] == [
+            "check", "state", "login", "holder",
+        ]  # fmt: skip
+        await pilot.pause()
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert table.get_row_at(0)[2].plain == "marie-helene.dupont"

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from packweb_tui.store.database import Database
     from packweb_tui.tui.app import PackWebApp
 
+WITH_LOGIN_FROM = 56  # table width (cells) from which the login has its own column
+SCROLLBAR = 2
 STATE_WORDS = {
     "to_send": ("à envoyer", "bold"),
     "failed": ("échec", "bold red"),
@@ -56,6 +58,7 @@ class CredentialsPane(OverviewPane):
         self.db: Database | None = None
         self.uai: str | None = None
         self.rows: list[CredentialsRow] = []
+        self._shape: tuple[bool, int] | None = None  # the columns as built (_build_columns)
         self.checked: set[int] = set()  # account ids
         self.busy = False
 
@@ -78,12 +81,36 @@ class CredentialsPane(OverviewPane):
         yield Static("", id="credentials-info", markup=False)
 
     def on_mount(self) -> None:
+        self.query_one("#credentials-body").display = False
+
+    # --- columns that fit the width ------------------------------------------------------------
+    def _columns(self) -> tuple[bool, int]:
+        """Whether the login has a column (not in 80 columns: it is on the info line and in
+        the letter), and the width left for the holder's name."""
         table = self.query_one(DataTable)
+        width = table.size.width or max(self.size.width * 3 // 5, 40)
+        with_login = width >= WITH_LOGIN_FROM
+        login = min(max((len(r.login) for r in self.rows), default=11), 20) if with_login else 0
+        used = (3 + 2) + (9 + 2) + ((login + 2) if with_login else 0) + 2 + SCROLLBAR
+        return with_login, max(width - used, 10)
+
+    def _build_columns(self, with_login: bool, holder: int) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
         table.add_column("", key="check", width=3)
         table.add_column("État", key="state", width=9)
-        table.add_column("Identifiant", key="login", width=20)
-        table.add_column("Pour", key="holder")
-        self.query_one("#credentials-body").display = False
+        if with_login:
+            table.add_column("Identifiant", key="login")
+        table.add_column("Pour", key="holder", width=holder)
+        self._shape = (with_login, holder)
+
+    def on_resize(self) -> None:
+        if self.rows and self._columns() != self._shape:
+            self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        if self.rows and self._columns() != self._shape:
+            self._show_rows(self.rows)
 
     # --- reading -----------------------------------------------------------------------------
     def show(self, db: Database | None, uai: str | None) -> None:
@@ -120,16 +147,16 @@ class CredentialsPane(OverviewPane):
         self.rows = list(rows)
         present = {r.account_id for r in rows}
         self.checked &= present
-        table.clear()
+        with_login, holder = self._columns()
+        self._build_columns(with_login, holder)
         for row in rows:
             word, style = STATE_WORDS[row.state.value]
-            table.add_row(
-                self._tick(row.account_id),
-                Text(word, style=style),
-                Text(row.login),
-                Text(row.holder),
-                key=str(row.account_id),
-            )
+            name = Text(row.holder, no_wrap=True, overflow="ellipsis")
+            name.truncate(holder, overflow="ellipsis")
+            cells: list[str | Text] = [self._tick(row.account_id), Text(word, style=style)]
+            if with_login:
+                cells.append(Text(row.login))
+            table.add_row(*cells, name, key=str(row.account_id))
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
         self.query_one("#credentials-body").display = bool(rows)
