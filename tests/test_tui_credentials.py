@@ -129,3 +129,18 @@ async def test_the_columns_fit_the_width(approved_url: str, tmp_path: Path) -> N
         await pilot.pause()
         assert table.virtual_size.width <= table.scrollable_content_region.width
         assert table.get_row_at(0)[2].plain == "marie-helene.dupont"
+
+
+async def test_enter_opens_the_account(approved_url: str, tmp_path: Path) -> None:
+    app = make_app(approved_url, tmp_path / "lettres")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("2")
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 1 and table.has_focus)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        shown = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "Identifiant : marie-helene.dupont" in shown and "État : à envoyer" in shown
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))

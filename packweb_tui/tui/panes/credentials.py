@@ -377,6 +377,12 @@ class CredentialsPane(OverviewPane):
         )
 
     # --- the account -------------------------------------------------------------------------
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        # The table takes Enter for itself (select_cursor): the pane's binding comes from here.
+        event.stop()
+        self.action_open()
+
     def action_open(self) -> None:
         from packweb_tui.tui.screens.decisions import ConfirmScreen
 
@@ -388,7 +394,7 @@ class CredentialsPane(OverviewPane):
             f"Identifiant : {row.login}",
             f"Pour : {row.holder}",
             f"Courriel : {row.email}",
-            f"Lettre : {word}",
+            f"État : {word}",
         ]
         if row.delivered_at:
             lines.append(f"Remise le {format_instant(row.delivered_at)}")
