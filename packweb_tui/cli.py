@@ -95,6 +95,10 @@ def describe_failure(error: Exception) -> str:
     """A one-line French account of an operational failure."""
     from sqlalchemy.exc import DBAPIError, OperationalError
 
+    from packweb_tui.services.errors import file_failure
+
+    if isinstance(error, OSError) and error.filename is not None:  # a file, not the store
+        return file_failure(error)
     if isinstance(error, OperationalError | OSError | ConnectionError) or (
         isinstance(error, DBAPIError) and error.connection_invalidated
     ):
@@ -665,8 +669,10 @@ def daemon(ctx: Context) -> None:
 
     from packweb_tui.daemon import serve
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s packweb : %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its own lines are English
+    # Our lines only, one a run: the libraries (APScheduler, fontTools' subsetter...) speak
+    # English and at length; their warnings still come through.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s packweb : %(message)s")
+    logging.getLogger("packweb").setLevel(logging.INFO)
     config = guarded(ctx, lambda: ctx.config)
     url = guarded(ctx, lambda: ctx.db_url)
     guarded(ctx, lambda: asyncio.run(serve(url, config)))

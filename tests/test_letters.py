@@ -189,6 +189,20 @@ async def test_the_edition_delivers_on_paper(db: Database, tmp_path: Path) -> No
     assert not (tmp_path / "again.pdf").exists()
 
 
+async def test_an_edition_that_cannot_be_written_changes_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    letter_ids = await approved(db)
+    folder = tmp_path / "editions"
+    folder.mkdir()
+    with pytest.raises(InputError, match=f"impossible d'écrire l'édition : {folder} : c'est un"):
+        await print_edition(db, UAI, folder, "bob", None)
+    async with db.reading() as session:
+        states = set((await session.scalars(select(Letter.state))).all())
+    assert states == {LetterState.PENDING} and len(letter_ids) > 0
+    assert list(folder.iterdir()) == []  # no temporary file left behind
+
+
 async def test_a_new_password_voids_the_letter_not_delivered(db: Database) -> None:
     first, *_ = await approved(db)
     async with db.reading() as session:

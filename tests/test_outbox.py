@@ -96,6 +96,7 @@ def make_config(
             ca_file=tls.ca_file if tls else None,
         ),
         portal=PortalConfig(url=PORTAL),
+        letters_directory=tmp_path / "lettres",
     )
 
 
@@ -410,6 +411,24 @@ async def test_letters_voided_or_printed_during_the_run_keep_their_old_password(
         assert not any(r.rcpt_tos == ["parent38@exemple.fr"] for r in mailbox.received)
 
 
+async def test_the_preview_pdf_goes_once_the_letter_is_sent(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """The console wrote the letter's PDF for its preview: it holds the password, which is
+    wiped from the store on delivery; the file goes too."""
+    from packweb_tui.services.letters import letter_preview
+
+    async with await Database.open(sqlite_url) as db:
+        letters = sorted(await approved_letters(db))
+        async with SmtpServer(Mailbox()) as server:
+            config = make_config(server, tmp_path)
+            shown = await letter_preview(db, letters[0], PORTAL, config.letters_directory)
+            assert shown.pdf_path is not None and shown.pdf_path.exists()
+            report = await deliver_outbox(db, config)
+        assert letters[0] in {s.letter_id for s in report.sent}
+        assert not shown.pdf_path.exists()
+
+
 async def test_one_sender_at_a_time(db: Database, tmp_path: Path) -> None:
     await approved_letters(db)
     async with outbox._sender_lock(db) as mine:
@@ -640,6 +659,7 @@ def test_text_lines_survive_encoding() -> None:
 def test_addresses() -> None:
     assert ascii_address("Parent@Exemple.FR") == "Parent@exemple.fr"
     assert ascii_address("parent@école.fr") == "parent@xn--cole-9oa.fr"
+    assert ascii_address("zoe.d'herouville@exemple.fr") == "zoe.d'herouville@exemple.fr"
     for bad in ("sans-arobase", "a@b@c", "a b@c.fr", "x@y.fr\r\nBcc: z@w.fr", "é@exemple.fr"):
         with pytest.raises(AddressError):
             ascii_address(bad)

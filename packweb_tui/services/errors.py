@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 from packweb_tui.domain.errors import InputError
 
 
@@ -17,3 +19,33 @@ class UnknownEstablishment(InputError):
 
 class OperationalError(RuntimeError):
     """Something outside the operator's input failed (server unreachable, disk full...)."""
+
+
+# The system's messages (strerror) are English: the usual ones in French.
+_OS_WORDS = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENOSPC: "disque plein",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EEXIST: "existe déjà",
+    errno.ECONNREFUSED: "connexion refusée",
+    errno.ETIMEDOUT: "délai dépassé",
+    errno.EHOSTUNREACH: "hôte injoignable",
+    errno.ENETUNREACH: "réseau injoignable",
+}
+
+
+def os_words(error: OSError) -> str:
+    """What went wrong, in French when the system's reason is a usual one."""
+    if error.errno in _OS_WORDS:
+        return _OS_WORDS[error.errno]
+    return error.strerror or str(error) or type(error).__name__
+
+
+def file_failure(error: OSError, path: object = None) -> str:
+    """« /chemin : permission refusée »: the file named by the error (or `path`) and why."""
+    where = path if path is not None else (error.filename or "fichier")
+    return f"{where} : {os_words(error)}"

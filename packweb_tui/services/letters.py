@@ -24,7 +24,7 @@ from packweb_tui.domain.dates import PARIS
 from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.letters import LetterContent, letter_text, subject_for
 from packweb_tui.services import audit
-from packweb_tui.services.errors import OperationalError
+from packweb_tui.services.errors import OperationalError, file_failure
 from packweb_tui.services.establishments import require_establishment
 from packweb_tui.services.matching import chunks
 from packweb_tui.store.database import Database
@@ -284,9 +284,11 @@ def write_private(path: Path, data: bytes) -> None:
 
 
 def forget_pdf(directory: Path | None, uai: str, login: str) -> None:
-    """The PDF written for a preview goes with the password it holds."""
+    """The PDF written for a preview goes with the password it holds (a folder that cannot
+    be read is no reason to fail what has been done: there was no preview there)."""
     if directory is not None:
-        (directory / uai / f"identifiants-{login}.pdf").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            (directory / uai / f"identifiants-{login}.pdf").unlink(missing_ok=True)
 
 
 # --- the édition ------------------------------------------------------------------------------
@@ -334,7 +336,10 @@ async def print_edition(
         raise InputError("aucune lettre à imprimer : toutes ont déjà été remises")
     printable.sort(key=lambda s: (s.content.holder.casefold() if s.content else "", s.login))
     document = await asyncio.to_thread(edition_pdf, [s.content for s in printable if s.content])
-    await asyncio.to_thread(write_private, out, document)
+    try:
+        await asyncio.to_thread(write_private, out, document)
+    except OSError as error:  # a folder, a path where one cannot write...: nothing changed
+        raise InputError(f"impossible d'écrire l'édition : {file_failure(error, out)}") from None
     printed: list[str] = []
     async with db.writing() as session:
         for source in printable:

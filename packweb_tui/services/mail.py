@@ -75,7 +75,8 @@ def ascii_address(address: str) -> str:
     """`address` as SMTP takes it without SMTPUTF8: a non-ASCII domain in its IDNA form
     (`xn--`); AddressError for an unusable address or a non-ASCII local part."""
     address = address.strip()
-    if any(c in address for c in "\r\n\t <>,;\"'()[]\\") or address.count("@") != 1:
+    # An apostrophe is common (o'neil@...) and fine in an atom: only what SMTP cannot carry.
+    if any(c in address for c in '\r\n\t <>,;"()[]\\') or address.count("@") != 1:
         raise AddressError(f"adresse « {address} » invalide")
     local, domain = address.split("@")
     if not local or not domain or domain.startswith(".") or ".." in address:

@@ -41,12 +41,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from packweb_tui.config import Config, SmtpConfig, operator_login
+from packweb_tui.config import Config, SmtpConfig, letters_dir, operator_login
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.errors import InputError
 from packweb_tui.domain.wording import plural
 from packweb_tui.services import audit
-from packweb_tui.services.letters import UNDELIVERED, LetterSource, letter_sources
+from packweb_tui.services.errors import os_words
+from packweb_tui.services.letters import UNDELIVERED, LetterSource, forget_pdf, letter_sources
 from packweb_tui.services.mail import (
     AddressError,
     OutgoingMail,
@@ -135,7 +136,7 @@ def smtp_settings(smtp: SmtpConfig, where: str | None = None) -> SmtpSettings:
             password = smtp.password_file.read_text(encoding="utf-8").rstrip("\r\n")
         except OSError as error:
             raise InputError(
-                f"[smtp] password_file illisible : {error.strerror or error}",
+                f"[smtp] password_file illisible : {os_words(error)}",
                 str(smtp.password_file),
             ) from None
     else:
@@ -419,6 +420,7 @@ class _Sender:
         self.report = report
         self.progress = progress
         self.smtp = _Connection(settings)
+        self.letters = letters_dir(config)  # where the console writes its previews
         self._connection: AsyncConnection | None = None  # writes: the messages marked sent
         self._read_connection: AsyncConnection | None = None  # the check before each send
         self._unaudited: list[tuple[_Row, str]] = []
@@ -575,6 +577,8 @@ class _Sender:
                     await connection.execute(
                         _ACCOUNT_SENT, {"aid": row.source.account_id, "now": now}
                     )
+        if row.source is not None:  # the password is gone from the store: so is its preview
+            forget_pdf(self.letters, row.source.uai, row.source.login)
         self.report.sent.append(Delivered(row.id, row.kind, row.to, row.letter_id, message_id))
         self._unaudited.append((row, message_id))
         if len(self._unaudited) >= CHUNK:
