@@ -387,7 +387,12 @@ def accounts_check_password(ctx: Context, login: str) -> None:
     """Lit un mot de passe sur l'entrée standard : code 0 si c'est celui de LOGIN, 1 sinon."""
     from packweb_tui.services.letters import check_password
 
-    typed = sys.stdin.readline().rstrip("\r\n")
+    if sys.stdin.isatty():  # typed by support: not shown on the screen
+        import getpass
+
+        typed = getpass.getpass("Mot de passe : ")
+    else:
+        typed = sys.stdin.readline().rstrip("\r\n")
     if run(ctx, lambda d: check_password(d, login, typed)):
         click.echo(f"Mot de passe correct pour {login}.")
         return
@@ -490,7 +495,8 @@ def outbox_send(ctx: Context, limit: int | None) -> None:
     """Envoie maintenant les courriels dus, par le serveur [smtp] de la configuration.
 
     Code 1 si le serveur est injoignable ou refuse la connexion : les courriels restent en
-    file, essayés de nouveau plus tard."""
+    file, essayés de nouveau plus tard. Code 0 si un autre envoi est en cours (il s'en
+    charge)."""
     from packweb_tui.services.outbox import deliver_outbox
 
     config = guarded(ctx, lambda: ctx.config)
@@ -501,7 +507,7 @@ def outbox_send(ctx: Context, limit: int | None) -> None:
     )
     for line in report.summary_lines():
         click.echo(line)
-    if report.error:
+    if report.error and not report.busy:
         fail(report.error, 1)
 
 

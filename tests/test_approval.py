@@ -181,9 +181,13 @@ class TestRules:
             "intendance@lycee.fr",
         )
         assert subject == "Demande de compte non acceptée — Lycée Victor-Hugo"
-        assert "Lycée Victor-Hugo pour Marie-Hélène DUPONT (carte se terminant par 00001)" in body
+        assert "cantine (Lycée Victor-Hugo) pour Marie-Hélène DUPONT (carte se terminant" in body
         assert "motif suivant :\nDemande en double\n" in body
         assert "(intendance@lycee.fr)" in body
+        # Its Reply-To is the school's address: an answer is welcome then, not otherwise.
+        assert "Vous pouvez répondre à ce courriel" in body and "ne pas y répondre" not in body
+        _, anonymous = rejection_message("Lycée", "Dupont", "Marie", "00001", "Motif")
+        assert "ne pas y répondre" in anonymous
 
     def test_requester_text_stays_out_of_the_subject(self) -> None:
         subject, body = rejection_message("Lycée", "X\r\nBcc: a@b.fr", "Y", "00001", "Motif")

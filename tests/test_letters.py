@@ -236,6 +236,10 @@ async def test_a_new_password_voids_the_letter_not_delivered(db: Database) -> No
         await reset_password(db, "personne", "alice")
     with pytest.raises(InputError, match="identifiant inconnu"):
         await check_password(db, "personne", "x")
+    # As support types it on the phone: capitals, a space too many.
+    assert await check_password(db, f" {login.upper()} ", new_password)
+    with pytest.raises(InputError, match="aucun mot de passe lu"):
+        await check_password(db, login, "")
 
 
 async def test_the_preview_shows_the_letter_and_writes_its_pdf(

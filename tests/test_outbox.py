@@ -434,7 +434,8 @@ async def test_one_sender_at_a_time(db: Database, tmp_path: Path) -> None:
     async with outbox._sender_lock(db) as mine:
         assert mine
         report = await deliver_outbox(db, make_config(None, tmp_path))
-        assert report.error is not None and "un autre envoi est déjà en cours" in report.error
+        assert report.busy and report.error is not None
+        assert "un autre envoi est déjà en cours" in report.error
         assert report.summary().startswith("Un autre envoi est déjà en cours")
     assert {r.status for r in await outbox_rows(db)} == {OutboxStatus.QUEUED}
 

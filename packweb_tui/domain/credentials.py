@@ -79,6 +79,11 @@ def _clip(part: str, limit: int) -> str:
     return kept or part[:limit]
 
 
+def typed_login(login: str) -> str:
+    """A login as support types it (capitals, spaces around): logins are lower-case ASCII."""
+    return login.strip().lower()
+
+
 def new_password() -> str:
     """A fresh initial password from `secrets`: 14 symbols of PASSWORD_ALPHABET grouped
     4-4-4-2 with hyphens, which are part of it (`Kp7m-X2qr-9tzh-Wd`)."""

@@ -95,8 +95,8 @@ def rejection_message(
     body = (
         "Bonjour,\n"
         "\n"
-        "Vous avez demandé l'ouverture d'un compte sur l'Espace numérique de la cantine de "
-        f"{school} pour {clean_text(first_name)} {clean_text(last_name).upper()} "
+        "Vous avez demandé l'ouverture d'un compte sur l'espace numérique de la cantine "
+        f"({school}) pour {clean_text(first_name)} {clean_text(last_name).upper()} "
         f"(carte se terminant par {card_digits}).\n"
         "\n"
         "Cette demande n'a pas pu être acceptée, pour le motif suivant :\n"
@@ -107,7 +107,10 @@ def rejection_message(
         "\n"
         "Cordialement,\n"
         f"Le service de restauration — {school}\n"
-        "\n"
-        "Ce message est envoyé automatiquement, merci de ne pas y répondre.\n"
+        + (
+            "\nVous pouvez répondre à ce courriel : votre réponse parviendra à l'établissement.\n"
+            if contact_email
+            else "\nCe message est envoyé automatiquement, merci de ne pas y répondre.\n"
+        )
     )
     return subject, body

@@ -391,9 +391,10 @@ async def reset_password(
     """A new initial password for `login` (a parent calls: lost, never received): the
     account's hash changes, it must be changed at the next login, a new letter is queued with
     its email, and any earlier letter not yet delivered is void."""
-    from packweb_tui.domain.credentials import new_password
+    from packweb_tui.domain.credentials import new_password, typed_login
     from packweb_tui.services.passwords import hash_password
 
+    login = typed_login(login)
     password = new_password()
     password_hash = await asyncio.to_thread(hash_password, password)
     async with db.writing() as session:
@@ -455,8 +456,12 @@ async def reset_password(
 
 async def check_password(db: Database, login: str, password: str) -> bool:
     """Whether `password` is the current password of `login` (support, on the phone)."""
+    from packweb_tui.domain.credentials import typed_login
     from packweb_tui.services.passwords import verify_password
 
+    login = typed_login(login)
+    if not password:
+        raise InputError("aucun mot de passe lu sur l'entrée standard")
     async with db.reading() as session:
         password_hash = (
             await session.scalars(

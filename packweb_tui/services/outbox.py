@@ -191,6 +191,7 @@ class DeliveryReport:
     deferred: list[Undelivered] = field(default_factory=list)  # tried again later
     cancelled: list[Undelivered] = field(default_factory=list)  # not to be sent any more
     error: str | None = None  # why the run stopped early: server unreachable, refused login...
+    busy: bool = False  # another sender was at work: it sends them, nothing went wrong
 
     @property
     def done(self) -> int:
@@ -263,6 +264,7 @@ async def deliver_outbox(
     operator = operator or operator_login()
     async with _sender_lock(db) as locked:
         if not locked:
+            report.busy = True
             report.error = (
                 "un autre envoi est déjà en cours (le service ou une autre console) : "
                 "les messages partiront avec lui"

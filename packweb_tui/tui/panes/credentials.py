@@ -206,7 +206,9 @@ class CredentialsPane(OverviewPane):
                 case "failed":
                     parts.append(f"{row.login} : échec — {row.error or 'raison inconnue'}")
                 case _:
-                    parts.append(f"{row.login} : lettre à envoyer à {row.email}")
+                    line = f"{row.login} : lettre à envoyer à {row.email}"
+                    # Waiting for another try (server busy or unreachable): say why.
+                    parts.append(f"{line} — dernier essai : {row.error}" if row.error else line)
         self.query_one("#credentials-info", Static).update(" · ".join(parts), layout=False)
 
     @property
