@@ -181,6 +181,10 @@ MAIL_DOMAINS = (
     "icloud.com",
 )
 # (name, city, department), the department starting the UAI.
+STREETS = (
+    "rue de Sévigné", "avenue Jean-Jaurès", "boulevard Gambetta", "rue des Écoles",
+    "place de la République", "chemin des Vignes", "rue Pasteur", "allée des Tilleuls",
+)  # fmt: skip
 SCHOOLS = (
     ("Lycée Victor-Hugo", "Paris", "075"),
     ("Collège Jean-Moulin", "Lyon", "069"),
@@ -257,6 +261,7 @@ class School:
     name: str
     lycee: bool
     academie: str
+    address: tuple[str, ...] = ()  # its lines, as on the letters
 
 
 @dataclass(slots=True)
@@ -339,7 +344,10 @@ class Dataset:
     def files(self) -> dict[str, bytes]:
         """File name → content, in the formats `packweb` reads."""
         return {
-            "establishments.csv": _csv(["uai", "nom"], [[s.uai, s.name] for s in self.schools]),
+            "establishments.csv": _csv(
+                ["uai", "nom", "adresse"],
+                [[s.uai, s.name, " | ".join(s.address)] for s in self.schools],
+            ),
             "hosts.csv": _csv(
                 ["uai", "carte", "nom", "prenom", "type", "mode", "classe", "email"],
                 [
@@ -524,11 +532,14 @@ class _Generator:
                         break
             used.add(digits)
             label = name if self.spec.schools <= 2 else f"{name} ({city})"
+            street = STREETS[n % len(STREETS)]
+            postcode = f"{dept[-2:]}0{n % 9 + 1:02d}" if len(dept) == 3 else f"{dept}000"
             school = School(
                 digits + uai_check_letter(digits),
                 label,
                 name.startswith("Lycée"),
                 ACADEMIES[dept],
+                (f"{3 + 7 * n % 90} {street}", f"{postcode} {city}"),
             )
             self.schools.append(school)
 

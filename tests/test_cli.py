@@ -61,8 +61,30 @@ def test_full_flow(db_url: str, hosts_csv: Path, tmp_path: Path) -> None:
     assert item["match"]["kind"] == "exact" and item["match"]["cards"] == ["123456"]
     code, out, _ = invoke(db_url, "establishments", "list", "--json")
     assert json.loads(out) == [
-        {"uai": UAI, "name": "Lycée Victor-Hugo", "hosts": 2, "pending_requests": 1}
-    ]
+        {"uai": UAI, "name": "Lycée Victor-Hugo", "address": [], "hosts": 2,
+         "pending_requests": 1}
+    ]  # fmt: skip
+
+
+def test_the_postal_address_of_the_letters(sqlite_url: str) -> None:
+    code, _, _ = invoke(
+        sqlite_url, "establishments", "add", UAI, "Lycée Victor-Hugo",
+        "--address", "27 rue de Sévigné", "--address", " 75003  Paris ",
+    )  # fmt: skip
+    assert code == 0
+    [item] = json.loads(invoke(sqlite_url, "establishments", "list", "--json")[1])
+    assert item["address"] == ["27 rue de Sévigné", "75003 Paris"]
+    code, out, _ = invoke(sqlite_url, "establishments", "set", UAI, "--name", "Lycée Hugo")
+    assert (
+        code == 0
+        and out == "Établissement 0750655E « Lycée Hugo » : 27 rue de Sévigné / 75003 Paris.\n"
+    )
+    code, out, _ = invoke(sqlite_url, "establishments", "set", UAI, "--no-address")
+    assert code == 0 and "sans adresse" in out
+    code, _, err = invoke(sqlite_url, "establishments", "set", UAI, "--address", "x" * 81)
+    assert code == 2 and "ligne d'adresse trop longue (81 caractères, 80 au plus)" in err
+    code, _, err = invoke(sqlite_url, "establishments", "set", UAI)
+    assert code == 2 and "rien à changer" in err
 
 
 def test_bad_rows_exit_2_and_write_nothing(sqlite_url: str, tmp_path: Path) -> None:

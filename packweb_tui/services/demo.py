@@ -74,7 +74,7 @@ async def _refuse_foreign_store(db: Database) -> None:
     """--reset empties the store: refuse it on a store without any of the demo's schools (a
     real database named by mistake with --db). Schools added while playing with the demo do
     not count."""
-    rows = _table(demo_dir() / "establishments.csv", ("uai", "nom"))
+    rows = _table(demo_dir() / "establishments.csv", ("uai", "nom"), ("adresse",))
     demo = {normalize_uai(r.get("uai")) for r in rows}
     async with db.reading() as session:
         present = set((await session.scalars(select(Establishment.uai))).all())
@@ -98,8 +98,9 @@ async def load_demo(db: Database, operator: str, folder: Path, now: datetime | N
     that the newest is an hour old. Accounts come before requests so that some requests
     find their host already has one."""
     now = now or utcnow()
-    for row in _table(folder / "establishments.csv", ("uai", "nom")):
-        await add_establishment(db, row.get("uai"), row.get("nom"), operator)
+    for row in _table(folder / "establishments.csv", ("uai", "nom"), ("adresse",)):
+        address = row.get("adresse").split(" | ") if "adresse" in row.values else ()
+        await add_establishment(db, row.get("uai"), row.get("nom"), operator, address)
     await import_hosts(db, read_hosts_file(folder / "hosts.csv"), operator, "hosts.csv")
     await add_accounts(db, _table(folder / "accounts.csv", _ACCOUNT_COLUMNS), operator)
     requests = shift_requests(read_requests_file(folder / "requests.json"), now)
@@ -145,10 +146,10 @@ _ACCOUNT_COLUMNS = ("login", "email", "uai", "cartes")
 _RECEIVABLE_COLUMNS = ("uai", "carte", "libelle", "montant", "emis_le", "avis")
 
 
-def _table(path: Path, columns: Sequence[str]) -> list[Row]:
+def _table(path: Path, columns: Sequence[str], optional: Sequence[str] = ()) -> list[Row]:
     data = read_input_file(path)
     try:
-        return read_table(data, path.name, columns, columns).rows
+        return read_table(data, path.name, columns, (*columns, *optional)).rows
     except InputError as error:
         raise InputErrors([error]) from None
 

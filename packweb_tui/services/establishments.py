@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -24,27 +25,56 @@ class EstablishmentView:
     name: str
     hosts: int = 0
     pending_requests: int = 0
+    address: tuple[str, ...] = ()  # its lines, as on the letters
 
     def to_json(self) -> dict[str, object]:
         return {
             "uai": self.uai,
             "name": self.name,
+            "address": list(self.address),
             "hosts": self.hosts,
             "pending_requests": self.pending_requests,
         }
 
 
-async def add_establishment(db: Database, uai: str, name: str, operator: str) -> EstablishmentView:
-    """Register a school (with default portal settings); InputError if the UAI is invalid or
-    already registered."""
+def address_lines(address: str | None) -> tuple[str, ...]:
+    return tuple(line.strip() for line in (address or "").splitlines() if line.strip())
+
+
+MAX_ADDRESS_LINES = 6
+MAX_ADDRESS_LINE = 80
+
+
+def address_text(lines: Sequence[str]) -> str | None:
+    """The postal address as stored (a line each, for the letters' header); InputError for
+    one no letter could hold."""
+    cleaned = [clean_text(line) for line in lines]
+    cleaned = [line for line in cleaned if line]
+    if len(cleaned) > MAX_ADDRESS_LINES:
+        raise InputError(f"adresse trop longue : {MAX_ADDRESS_LINES} lignes au plus")
+    for line in cleaned:
+        if len(line) > MAX_ADDRESS_LINE:
+            raise InputError(
+                f"ligne d'adresse trop longue ({len(line)} caractères, "
+                f"{MAX_ADDRESS_LINE} au plus) : {line[:30]}…"
+            )
+    return "\n".join(cleaned) or None
+
+
+async def add_establishment(
+    db: Database, uai: str, name: str, operator: str, address: Sequence[str] = ()
+) -> EstablishmentView:
+    """Register a school (with default portal settings) and its postal address (lines);
+    InputError if the UAI is invalid or already registered."""
     code = normalize_uai(uai)
     label = clean_text(name)
     if not label:
         raise InputError("nom de l'établissement vide")
+    postal = address_text(address)
     async with db.writing() as session:
         if await session.scalar(select(Establishment.id).where(Establishment.uai == code)):
             raise InputError(f"établissement {code} déjà enregistré")
-        establishment = Establishment(uai=code, name=label[:200])
+        establishment = Establishment(uai=code, name=label[:200], address=postal)
         session.add(establishment)
         await session.flush()
         session.add(PortalSettings(establishment_id=establishment.id))
@@ -58,7 +88,41 @@ async def add_establishment(db: Database, uai: str, name: str, operator: str) ->
             uai=code,
             name=label,
         )
-    return EstablishmentView(establishment.id, code, establishment.name)
+    return EstablishmentView(
+        establishment.id, code, establishment.name, address=address_lines(postal)
+    )
+
+
+async def change_establishment(
+    db: Database,
+    uai: str,
+    operator: str,
+    name: str | None = None,
+    address: Sequence[str] | None = None,
+) -> EstablishmentView:
+    """A new name or postal address (as printed on the letters from now on)."""
+    label = None if name is None else clean_text(name)
+    if label is not None and not label:
+        raise InputError("nom de l'établissement vide")
+    postal = None if address is None else address_text(address)
+    if label is None and address is None:
+        raise InputError("rien à changer : indiquez --name ou --address")
+    async with db.writing() as session:
+        establishment = await require_establishment(session, uai)
+        before = {"name": establishment.name, "address": establishment.address}
+        if label is not None:
+            establishment.name = label[:200]
+        if address is not None:
+            establishment.address = postal
+        audit.record(
+            session, operator, "establishment.change", "establishment", [establishment.id],
+            establishment.id, before=before,
+            after={"name": establishment.name, "address": establishment.address},
+        )  # fmt: skip
+        return EstablishmentView(
+            establishment.id, establishment.uai, establishment.name,
+            address=address_lines(establishment.address),
+        )  # fmt: skip
 
 
 async def list_establishments(db: Database) -> list[EstablishmentView]:
@@ -82,7 +146,10 @@ async def list_establishments(db: Database) -> list[EstablishmentView]:
     )
     async with db.reading() as session:
         rows = (await session.execute(query)).all()
-    return [EstablishmentView(e.id, e.uai, e.name, int(h), int(p)) for e, h, p in rows]
+    return [
+        EstablishmentView(e.id, e.uai, e.name, int(h), int(p), address_lines(e.address))
+        for e, h, p in rows
+    ]
 
 
 async def establishment_ids(session: AsyncSession, uais: set[str]) -> dict[str, int]:

@@ -25,7 +25,7 @@ from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.letters import LetterContent, letter_text, subject_for
 from packweb_tui.services import audit
 from packweb_tui.services.errors import OperationalError, file_failure
-from packweb_tui.services.establishments import require_establishment
+from packweb_tui.services.establishments import address_lines, require_establishment
 from packweb_tui.services.matching import chunks
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import (
@@ -55,10 +55,6 @@ class LetterSource:
     email: str
     state: LetterState
     content: LetterContent | None  # None once the password is wiped (delivered, void)
-
-
-def address_lines(address: str | None) -> tuple[str, ...]:
-    return tuple(line.strip() for line in (address or "").splitlines() if line.strip())
 
 
 def host_label(last: str, first: str, card: str) -> str:
@@ -113,9 +109,7 @@ async def letter_sources(
                 LetterContent(
                     establishment=name,
                     uai=uai,
-                    address=tuple(
-                        line.strip() for line in (address or "").splitlines() if line.strip()
-                    ),
+                    address=address_lines(address),
                     school_email=school,
                     holder=holder,
                     recipient_email=email,
