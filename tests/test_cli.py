@@ -54,7 +54,7 @@ def test_full_flow(db_url: str, hosts_csv: Path, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     code, out, _ = invoke(db_url, "requests", "import", str(requests))
-    assert code == 0 and "1 nouvelle" in out
+    assert code == 0 and "1 nouvelle" in out and "Récapitulatif" not in out  # no address yet
     code, out, _ = invoke(db_url, "requests", "list", "--json", "--uai", UAI)
     [item] = json.loads(out)
     assert item["status"] == "pending"
@@ -85,6 +85,30 @@ def test_the_postal_address_of_the_letters(sqlite_url: str) -> None:
     assert code == 2 and "ligne d'adresse trop longue (81 caractères, 80 au plus)" in err
     code, _, err = invoke(sqlite_url, "establishments", "set", UAI)
     assert code == 2 and "rien à changer" in err
+
+
+def test_new_requests_are_told_to_the_requests_address(
+    sqlite_url: str, hosts_csv: Path, tmp_path: Path
+) -> None:
+    """The establishment's "email pour réceptionner les demandes" gets a digest of the new
+    requests of each import (the synchronisation will do the same); none for known ones."""
+    invoke(sqlite_url, "establishments", "add", UAI, "Lycée Victor-Hugo")
+    invoke(sqlite_url, "hosts", "import", str(hosts_csv))
+    assert invoke(sqlite_url, "settings", "set", UAI, "requests_email=demandes@lycee.fr")[0] == 0
+    requests = tmp_path / "requests.json"
+    item = {
+        "portal_id": "w-1", "uai": UAI, "card_digits": "23456", "last_name": "DUPONT",
+        "first_name": "Marie Helene", "email": "parent@exemple.fr",
+        "submitted_at": "2026-09-01T20:15:00+02:00",
+    }  # fmt: skip
+    requests.write_text(json.dumps([item]), encoding="utf-8")
+    code, out, _ = invoke(sqlite_url, "requests", "import", str(requests))
+    assert code == 0 and "Récapitulatif en file d'envoi pour demandes@lycee.fr." in out
+    code, out, _ = invoke(sqlite_url, "requests", "import", str(requests))
+    assert code == 0 and "1 déjà connue." in out and "Récapitulatif" not in out
+    [digest] = json.loads(invoke(sqlite_url, "outbox", "list", "--json")[1])
+    assert digest["kind"] == "digest" and digest["to"] == "demandes@lycee.fr"
+    assert digest["subject"] == "1 nouvelle demande de compte – Lycée Victor-Hugo"
 
 
 def test_bad_rows_exit_2_and_write_nothing(sqlite_url: str, tmp_path: Path) -> None:

@@ -85,12 +85,11 @@ async def queue_requests_digest(
     ).all()
     if not rows:
         return None
-    plural = "s" if len(rows) > 1 else ""
     now = utcnow()
     message = OutboxMessage(
         kind="digest",
         to_addr=address,
-        subject=f"{len(rows)} nouvelle{plural} demande{plural} de compte – {name}",
+        subject=f"{plural(len(rows), 'nouvelle demande', 'nouvelles demandes')} de compte – {name}",
         body=digest_text(name, [(s, ln, fn, d, k.label) for s, ln, fn, d, k in rows]),
         status=OutboxStatus.QUEUED,
         attempts=0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from packweb_tui.domain.requests import RequestRecord, RequestStatus, parse_requ
 from packweb_tui.domain.uai import normalize_uai
 from packweb_tui.domain.wording import plural
 from packweb_tui.services import audit
+from packweb_tui.services.digest import queue_requests_digest
 from packweb_tui.services.establishments import known_establishments
 from packweb_tui.services.files import read_input_file
 from packweb_tui.services.matching import chunks, rematch_pending
@@ -36,13 +37,14 @@ class RequestImportReport:
     received: int = 0
     new: int = 0
     already_known: int = 0
+    digests: list[str] = field(default_factory=list)  # addresses told of the new requests
 
     def summary(self) -> str:
         return (
             f"{plural(self.received, 'demande lue', 'demandes lues')} : "
             f"{plural(self.new, 'nouvelle')}, "
             f"{plural(self.already_known, 'déjà connue', 'déjà connues')}."
-        )
+        ) + "".join(f" Récapitulatif en file d'envoi pour {to}." for to in self.digests)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +140,22 @@ async def import_requests(
         per_establishment: dict[int, int] = defaultdict(int)
         for r in new:
             per_establishment[ids[r.uai]] += 1
+        new_ids: dict[int, list[int]] = defaultdict(list)
+        for part in chunks([r.portal_id for r in new]):
+            for rid, eid in await session.execute(
+                select(AccountRequest.id, AccountRequest.establishment_id).where(
+                    AccountRequest.portal_id.in_(part)
+                )
+            ):
+                new_ids[eid].append(rid)
         for establishment_id, count in per_establishment.items():
             await rematch_pending(session, establishment_id)
+            # The school's "email pour réceptionner les demandes" hears of them (once matched).
+            digest = await queue_requests_digest(
+                session, establishment_id, new_ids[establishment_id]
+            )
+            if digest is not None:
+                report.digests.append(digest.to_addr)
             audit.record(
                 session,
                 operator,
