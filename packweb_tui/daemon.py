@@ -6,7 +6,8 @@ APScheduler runs, on the asyncio loop of one process:
 
 Each job logs one French line a run to standard output (the journal under systemd); a job that
 fails logs why and runs again at its next time: the daemon itself never stops on an error.
-SIGTERM and SIGINT stop it after the job under way."""
+SIGTERM and SIGINT stop it after the message under way: the outbox sender ends its run there,
+the rest waits for the next start."""
 
 from __future__ import annotations
 
@@ -35,11 +36,14 @@ class Job:
     run: Callable[[Database], Awaitable[str]]  # returns the line to log
 
 
-def jobs(config: Config) -> list[Job]:
+def jobs(config: Config, stop: asyncio.Event | None = None) -> list[Job]:
+    """The daemon's jobs; `stop` set (SIGTERM) ends a long run after the message under way,
+    well within systemd's stop timeout."""
+
     async def outbox(db: Database) -> str:
         from packweb_tui.services.outbox import deliver_outbox
 
-        report = await deliver_outbox(db, config)
+        report = await deliver_outbox(db, config, stop=stop)
         return report.summary()
 
     return [Job("outbox", "envoi des courriels", outbox)]
@@ -78,7 +82,7 @@ async def serve(db_url: str, config: Config, stop: asyncio.Event | None = None) 
     scheduler = AsyncIOScheduler(timezone=PARIS)
     busy = asyncio.Lock()
     try:
-        planned = jobs(config)
+        planned = jobs(config, stop)
         for job in planned:
             scheduler.add_job(
                 run_job,

@@ -711,3 +711,30 @@ async def test_a_run_cancelled_midway_leaves_a_clean_queue(sqlite_url: str, tmp_
         assert rest.total == 50 - len(sent) and len(rest.sent) == rest.total
         ids = mailbox.message_ids()
         assert len(ids) == len(set(ids)) == 50
+
+
+async def test_a_stop_ends_the_run_after_the_message_under_way(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """The daemon's SIGTERM: the run ends at once, not after the whole batch; the messages
+    not tried are left as they were (due, no try counted), for the next run, once each."""
+    async with await Database.open(sqlite_url) as db:
+        await many_letters(db, 30)
+        mailbox = Mailbox()
+        stop = asyncio.Event()
+
+        def progress(done: int, total: int) -> None:
+            if done == 5:
+                stop.set()
+
+        async with SmtpServer(mailbox) as server:
+            config = make_config(server, tmp_path)
+            report = await deliver_outbox(db, config, progress=progress, stop=stop)
+            assert len(report.sent) == 5 and report.error is not None
+            assert "arrêt demandé" in report.error and "25 non tentés" in report.summary()
+            waiting = [r for r in await outbox_rows(db) if r.status is OutboxStatus.QUEUED]
+            assert len(waiting) == 25 and {r.attempts for r in waiting} == {0}
+            rest = await deliver_outbox(db, config)
+        assert len(rest.sent) == 25
+        ids = mailbox.message_ids()
+        assert len(ids) == len(set(ids)) == 30

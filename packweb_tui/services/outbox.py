@@ -248,6 +248,7 @@ async def deliver_outbox(
     limit: int | None = None,
     letter_ids: Sequence[int] | None = None,
     now: datetime | None = None,
+    stop: asyncio.Event | None = None,
 ) -> DeliveryReport:
     """Send the queued messages that are due (oldest first, at most `limit`), and record
     what became of each: see the module's docstring. `letter_ids`: only the emails of these
@@ -280,6 +281,7 @@ async def deliver_outbox(
             return report
         settings = smtp_settings(config.smtp, str(config.path) if config.path else None)
         sender = _Sender(db, config, settings, operator, report, progress)
+        sender.stop = stop
         await sender.run(due)
     return report
 
@@ -426,6 +428,7 @@ class _Sender:
         self._connection: AsyncConnection | None = None  # writes: the messages marked sent
         self._read_connection: AsyncConnection | None = None  # the check before each send
         self._unaudited: list[tuple[_Row, str]] = []
+        self.stop: asyncio.Event | None = None  # set: the run ends after the message under way
 
     async def run(self, due: list[_Row]) -> None:
         letters = sum(1 for row in due if row.letter_id is not None)
@@ -452,6 +455,11 @@ class _Sender:
                     # that comes as a reply arrives: the console's "stop" is honoured here.
                     if this is not None and this.cancelling():
                         raise asyncio.CancelledError
+                    if self.stop is not None and self.stop.is_set() and position < len(due):
+                        raise _Stop(
+                            "arrêt demandé : les autres messages partiront au prochain envoi",
+                            reachable=True,
+                        )
             await self._audit_sent()
         except _Stop as stop:
             self.report.error = stop.reason
