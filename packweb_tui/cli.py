@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from packweb_tui.cli_words import install as speak_french
 from packweb_tui.config import Config, load_config, operator_login, resolve_db_url, user_data_dir
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.decisions import REJECTION_REASONS
@@ -22,6 +23,7 @@ from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.requests import RequestStatus
 from packweb_tui.domain.wording import agree, plural
 
+speak_french()  # Click's help and usage errors, in French
 _T = TypeVar("_T")
 
 if TYPE_CHECKING:  # the store is imported only when a command needs it

@@ -331,3 +331,19 @@ def test_approval_bad_input_is_one_clear_line(
 def test_reject_needs_reason_and_ids(sqlite_url: str) -> None:
     assert invoke(sqlite_url, "requests", "reject", "1")[0] == 2
     assert invoke(sqlite_url, "requests", "reject", "--reason", "x")[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["letters", "print"], "Erreur : Option manquante : '-o' / '--output'."),
+        (["outbox", "send", "--limit", "abc"], "'abc' n'est pas un nombre entier valide."),
+        (["accounts", "check-password"], "Erreur : Argument manquant : 'LOGIN'."),
+        (["nosuch"], "Erreur : Commande inconnue : 'nosuch'."),
+    ],
+)
+def test_usage_errors_and_help_speak_french(sqlite_url: str, args: list[str], message: str) -> None:
+    code, _, err = invoke(sqlite_url, *args)
+    assert code == 2 and message in err and "Utilisation :" in err and "Error" not in err
+    code, out, _ = invoke(sqlite_url, "outbox", "-h")
+    assert code == 0 and "Affiche cette aide." in out and "Commandes:" in out

@@ -281,6 +281,18 @@ async def test_an_unchecked_certificate_is_refused(
         assert {r.status for r in await outbox_rows(db)} == {OutboxStatus.QUEUED}
 
 
+async def test_starttls_asked_of_a_server_without_it_stops_the_run(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    async with await Database.open(sqlite_url) as db:
+        await approved_letters(db)
+        async with SmtpServer(Mailbox()) as server:  # plain, no STARTTLS offered
+            report = await deliver_outbox(db, make_config(server, tmp_path, "starttls"))
+        assert report.error is not None
+        assert "le serveur ne propose pas STARTTLS (essayez security" in report.error
+        assert {r.status for r in await outbox_rows(db)} == {OutboxStatus.QUEUED}
+
+
 async def test_a_refused_recipient_fails_with_the_servers_words(
     db: Database, tmp_path: Path
 ) -> None:

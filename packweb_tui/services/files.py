@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from packweb_tui.domain.errors import InputError, InputErrors
+from packweb_tui.services.errors import os_words
 
 
 def read_input_file(path: Path) -> bytes:
@@ -12,5 +13,5 @@ def read_input_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        reason = error.strerror or type(error).__name__
+        reason = os_words(error)
         raise InputErrors([InputError(f"lecture impossible ({reason})", str(path))]) from None

@@ -933,7 +933,7 @@ class _Connection:
                 raise _Stop(
                     f"le serveur {s.where} ne convient pas à la configuration "
                     f"(security = {s.security}{', username' if s.username else ''}) : "
-                    f"{' '.join(str(error).split())}",
+                    f"{_unsupported(error)}",
                     reachable=True,
                 ) from None
             raise
@@ -971,6 +971,16 @@ async def _local_hostname() -> str:
 def server_words(code: int, message: str) -> str:
     """The server's reply on one line: `550 5.1.1 user unknown`."""
     return f"{code} {' '.join(message.split())}".strip()
+
+
+def _unsupported(error: BaseException) -> str:
+    """What the server does not offer, in French (aiosmtplib says it in English)."""
+    words = " ".join(str(error).split())
+    if "STARTTLS extension not supported" in words:
+        return 'le serveur ne propose pas STARTTLS (essayez security = "tls" ou "none")'
+    if "AUTH" in words and "not supported" in words:
+        return "le serveur ne propose pas d'authentification (retirez username)"
+    return words
 
 
 def _tls_failure(error: BaseException) -> str | None:

@@ -1,0 +1,117 @@
+"""Click's own words in French: its help (« Affiche cette aide »), its usage line and its
+errors (option manquante, valeur invalide...). Click asks gettext for every message it shows,
+through the `_` and `ngettext` of its modules: those are pointed at this table. A message not
+in the table stays as Click wrote it."""
+
+from __future__ import annotations
+
+import importlib
+
+WORDS = {
+    "Show this message and exit.": "Affiche cette aide.",
+    "Show the version and exit.": "Affiche la version.",
+    "Usage:": "Utilisation :",
+    "Options": "Options",
+    "Commands": "Commandes",
+    "Positional arguments": "Arguments",
+    "Try '{command} {option}' for help.": "Aide : « {command} {option} ».",
+    "Error: {message}": "Erreur : {message}",
+    "Missing argument": "Argument manquant :",
+    "Missing option": "Option manquante :",
+    "Missing parameter": "Paramètre manquant :",
+    "Missing {param_type}": "{param_type} manquant :",
+    "Missing parameter: {param_name}": "Paramètre manquant : {param_name}",
+    "Missing command.": "Commande manquante.",
+    "No such command {name!r}.": "Commande inconnue : {name!r}.",
+    "No such option {name!r}.": "Option inconnue : {name!r}.",
+    "Option {name!r} does not take a value.": "L'option {name!r} ne prend pas de valeur.",
+    "Option {name!r} requires an argument.": "L'option {name!r} attend une valeur.",
+    "Option {name!r} requires {nargs} arguments.": "L'option {name!r} attend {nargs} valeurs.",
+    "Argument {name!r} takes {nargs} values.": "L'argument {name!r} prend {nargs} valeurs.",
+    "Invalid value: {message}": "Valeur invalide : {message}",
+    "Invalid value for {param_hint}: {message}": "Valeur invalide pour {param_hint} : {message}",
+    "Got unexpected extra argument ({args})": "Argument en trop : {args}",
+    "Got unexpected extra arguments ({args})": "Arguments en trop : {args}",
+    "Did you mean {possibility}?": "Vouliez-vous dire {possibility} ?",
+    "(Did you mean one of: {possibilities}?)": "(Vouliez-vous dire : {possibilities} ?)",
+    "{value!r} is not a valid {number_type}.": "{value!r} n'est pas un {number_type} valide.",
+    "integer": "nombre entier",
+    "integer range": "nombre entier",
+    "float range": "nombre",
+    "float": "nombre",
+    "{value} is not in the range {range}.": "{value} n'est pas dans l'intervalle {range}.",
+    "{value!r} is not {choice}.": "{value!r} n'est pas {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} n'est pas parmi {choices}.",
+    "Choose from:\n\t{choices}": "Au choix :\n\t{choices}",
+    "{value!r} does not match the format {format}.": "{value!r} ne suit pas le format {format}.",
+    "{value!r} does not match the formats {formats}.": (
+        "{value!r} ne suit aucun des formats {formats}."
+    ),
+    "{name} {filename!r} does not exist.": "{name} {filename!r} introuvable.",
+    "{name} {filename!r} is a file.": "{name} {filename!r} est un fichier.",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} est un dossier.",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} illisible.",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} non modifiable.",
+    "Could not open file {filename!r}: {message}": (
+        "Ouverture impossible de {filename!r} : {message}"
+    ),
+    "file": "fichier",
+    "directory": "dossier",
+    "path": "chemin",
+    "File": "Fichier",
+    "Directory": "Dossier",
+    "Path": "Chemin",
+    "Aborted!": "Interrompu.",
+    "default: {default}": "par défaut : {default}",
+    "%(prog)s, version %(version)s": "%(prog)s, version %(version)s",
+}
+
+# The modules of Click that ask gettext (click 8.x).
+_MODULES = (
+    "click.core",
+    "click.decorators",
+    "click.exceptions",
+    "click.formatting",
+    "click.parser",
+    "click.termui",
+    "click.types",
+    "click.utils",
+)
+
+
+# Words Click puts into its messages without asking gettext (a type's name, "File"...).
+_FILLED_IN = ("number_type", "param_type", "name")
+
+
+class _Template(str):
+    """A French message whose `format` also translates the words Click fills in."""
+
+    __slots__ = ()
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        for key in _FILLED_IN:
+            value = kwargs.get(key)
+            if isinstance(value, str):
+                kwargs[key] = WORDS.get(value, WORDS.get(value.lower(), value))
+        return str.format(self, *args, **kwargs)
+
+
+def french(message: str) -> str:
+    return _Template(WORDS.get(message, message))
+
+
+def french_n(singular: str, plural: str, count: int) -> str:
+    return french(singular if count == 1 else plural)
+
+
+def install() -> None:
+    """Point Click's gettext calls at the table (idempotent)."""
+    for name in _MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:  # a module another Click version does not have
+            continue
+        if hasattr(module, "_"):
+            module._ = french  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = french_n  # type: ignore[attr-defined]
