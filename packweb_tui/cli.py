@@ -442,15 +442,16 @@ def letters() -> None:
 
 
 @letters.command("print")
-@click.argument("ids", nargs=-1, type=int)
+@click.argument("names", nargs=-1, metavar="[N° OU IDENTIFIANT]...")
 @click.option(
     "-o", "--output", "out", required=True, type=click.Path(path_type=Path),
     help="Fichier PDF à écrire.",
 )  # fmt: skip
 @click.option("--uai", help="L'établissement (facultatif s'il n'y en a qu'un).")
 @pass_context
-def letters_print(ctx: Context, ids: tuple[int, ...], out: Path, uai: str | None) -> None:
-    """L'édition : toutes les lettres non remises (ou celles nommées) dans un seul PDF.
+def letters_print(ctx: Context, names: tuple[str, ...], out: Path, uai: str | None) -> None:
+    """L'édition : toutes les lettres non remises (ou celles nommées, par leur numéro ou
+    l'identifiant du compte) dans un seul PDF.
 
     Les lettres imprimées comptent comme remises : leur mot de passe est effacé de la base
     et leur envoi par courriel annulé."""
@@ -459,6 +460,8 @@ def letters_print(ctx: Context, ids: tuple[int, ...], out: Path, uai: str | None
     from packweb_tui.services.letters import print_edition
 
     config = ctx.config
+    ids = [int(n) for n in names if n.strip().isdigit()]
+    logins = [n for n in names if not n.strip().isdigit()]
 
     async def work(d: Database) -> Any:
         chosen = uai
@@ -468,8 +471,8 @@ def letters_print(ctx: Context, ids: tuple[int, ...], out: Path, uai: str | None
                 raise InputError("plusieurs établissements : précisez --uai")
             chosen = known[0].uai
         return await print_edition(
-            d, chosen, out, ctx.operator, config.portal.url, list(ids) or None,
-            letters_dir(config), config.letter_logos,
+            d, chosen, out, ctx.operator, config.portal.url, ids or None,
+            letters_dir(config), config.letter_logos, logins,
         )  # fmt: skip
 
     report = run(ctx, work)

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from packweb_tui.domain.credentials import PASSWORD_PATTERN
-from packweb_tui.domain.errors import InputError
+from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.letters import LetterContent, letter_html, letter_text
 from packweb_tui.services.approval import approve_requests
 from packweb_tui.services.letter_pdf import (
@@ -187,6 +187,19 @@ async def test_the_edition_delivers_on_paper(db: Database, tmp_path: Path) -> No
     with pytest.raises(InputError, match="aucune lettre à imprimer"):
         await print_edition(db, UAI, tmp_path / "again.pdf", "bob", None)
     assert not (tmp_path / "again.pdf").exists()
+
+
+async def test_letters_to_print_named_by_login(db: Database, tmp_path: Path) -> None:
+    """Support knows a login, not a letter's number: `letters print SOPHIE.DURAND`."""
+    await approved(db)
+    out = tmp_path / "une.pdf"
+    report = await print_edition(db, UAI, out, "bob", None, logins=[" Sophie.Durand "])
+    assert report.printed == ["sophie.durand"]
+    (text,) = pages_text(out.read_bytes())
+    assert "Identifiant : sophie.durand" in text
+    with pytest.raises(InputErrors, match=r"sophie\.durand : aucune lettre à remettre"):
+        await print_edition(db, UAI, tmp_path / "deux.pdf", "bob", None, logins=["sophie.durand"])
+    assert not (tmp_path / "deux.pdf").exists()
 
 
 async def test_an_edition_that_cannot_be_written_changes_nothing(

@@ -302,14 +302,38 @@ async def print_edition(
     letter_ids: Sequence[int] | None = None,
     directory: Path | None = None,
     logos: Mapping[str, Path] | None = None,
+    logins: Sequence[str] = (),
 ) -> EditionReport:
-    """Every letter of `uai` not yet delivered (or those named) in one PDF at `out`; then
-    they count as delivered on paper: passwords wiped, their emails cancelled. The file is
-    written before the store changes: a failure leaves the letters to deliver."""
+    """Every letter of `uai` not yet delivered (or those named, by number or by the login of
+    their account) in one PDF at `out`; then they count as delivered on paper: passwords
+    wiped, their emails cancelled. The file is written before the store changes: a failure
+    leaves the letters to deliver."""
+    from packweb_tui.domain.credentials import typed_login
     from packweb_tui.services.letter_pdf import edition_pdf
 
     async with db.reading() as session:
         establishment = await require_establishment(session, uai)
+        if logins:  # the undelivered letter of each account named
+            wanted = {typed_login(login) for login in logins}
+            found = (
+                await session.execute(
+                    select(PortalAccount.login, Letter.id)
+                    .join(Letter, Letter.account_id == PortalAccount.id)
+                    .where(
+                        PortalAccount.establishment_id == establishment.id,
+                        PortalAccount.login.in_(wanted),
+                        Letter.state.in_(UNDELIVERED),
+                    )
+                )
+            ).all()
+            if missing := wanted - {login for login, _ in found}:
+                raise InputErrors(
+                    [
+                        InputError(f"{login} : aucune lettre à remettre à {establishment.uai}")
+                        for login in sorted(missing)
+                    ]
+                )
+            letter_ids = [*(letter_ids or ()), *(lid for _, lid in found)]
         query = (
             select(Letter.id)
             .join(PortalAccount, PortalAccount.id == Letter.account_id)
