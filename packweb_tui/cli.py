@@ -484,6 +484,12 @@ def letters_print(ctx: Context, names: tuple[str, ...], out: Path, uai: str | No
             "lettres déjà remises ou annulées, non imprimées",
         )
         click.echo(f"{report.skipped} {skipped}.")
+    for login, chars in report.unprintable.items():
+        click.echo(
+            f"Attention : {login} : caractères absents de la police, non imprimés : "
+            f"{' '.join(chars)}",
+            err=True,
+        )
 
 
 # --- outbox ---------------------------------------------------------------------------------

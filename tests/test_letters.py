@@ -28,6 +28,7 @@ from packweb_tui.services.letter_pdf import (
     letter_pdf,
     render_letters,
     text_width,
+    unprintable,
 )
 from packweb_tui.services.letters import (
     check_password,
@@ -131,6 +132,14 @@ def test_the_longest_names_and_addresses_still_fit_one_page() -> None:
     wide = replace(long, school_email="x" * 240 + "@exemple.fr", hosts=hosts[:1])
     placed = layout(wide)
     assert all(t.x + text_width(t.text, t.font, t.size) <= PAGE_W - MARGIN for t in placed.lines)
+
+
+def test_characters_the_font_cannot_draw_are_named() -> None:
+    """DejaVu has Latin, Greek and Cyrillic, not Chinese: such a name would be missing from
+    the PDF, so the preview and the édition say which characters."""
+    assert unprintable(content(NAMES[0])) == ""
+    assert unprintable(content("Ægir Østergård")) == ""
+    assert unprintable(content("李 明", 2)) == "李明"
 
 
 def test_the_edition_holds_a_page_a_letter() -> None:

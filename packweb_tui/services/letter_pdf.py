@@ -140,6 +140,22 @@ def _document(title: str) -> Any:
     return pdf
 
 
+def unprintable(content: LetterContent) -> str:
+    """The characters of the letter's names and addresses that its font cannot draw (a name
+    in Chinese or Arabic script...): they would be missing from the PDF. In their order, once."""
+    fonts = _fonts()
+    drawn = fonts["sans"].font.cmap.keys() & fonts["bold"].font.cmap.keys()
+    seen: dict[str, None] = {}
+    for text in (
+        content.establishment, *content.address, content.school_email or "", content.holder,
+        content.recipient_email, *content.hosts,
+    ):  # fmt: skip
+        for char in text:
+            if not char.isspace() and ord(char) not in drawn:
+                seen.setdefault(char)
+    return "".join(seen)
+
+
 def text_width(text: str, font: str, size: float) -> float:
     """Width in mm of `text` set in `font` at `size` points."""
     widths = _fonts()[font].font.cw

@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -231,6 +231,7 @@ class LetterPreview:
     login: str
     text: str | None  # the letter as it will read; None once delivered (password wiped)
     pdf_path: Path | None  # the letter as PDF, written for the operator to open
+    unprintable: str = ""  # characters of its names that the PDF cannot show
 
 
 async def letter_preview(
@@ -250,14 +251,15 @@ async def letter_preview(
         raise OperationalError(f"lettre n° {letter_id} introuvable")
     if source.content is None:
         return LetterPreview(letter_id, source.login, None, None)
+    from packweb_tui.services.letter_pdf import letter_pdf, unprintable
+
     path = None
     if directory is not None:
-        from packweb_tui.services.letter_pdf import letter_pdf
-
         document = await asyncio.to_thread(letter_pdf, source.content)
         path = directory / source.uai / f"identifiants-{source.login}.pdf"
         await asyncio.to_thread(write_private, path, document)
-    return LetterPreview(letter_id, source.login, letter_text(source.content), path)
+    text = letter_text(source.content)
+    return LetterPreview(letter_id, source.login, text, path, unprintable(source.content))
 
 
 def write_private(path: Path, data: bytes) -> None:
@@ -291,6 +293,7 @@ class EditionReport:
     path: Path
     printed: list[str]  # logins, in the document's order
     skipped: int  # named letters already delivered or voided
+    unprintable: dict[str, str] = field(default_factory=dict)  # login → characters not drawn
 
 
 async def print_edition(
@@ -309,7 +312,7 @@ async def print_edition(
     wiped, their emails cancelled. The file is written before the store changes: a failure
     leaves the letters to deliver."""
     from packweb_tui.domain.credentials import typed_login
-    from packweb_tui.services.letter_pdf import edition_pdf
+    from packweb_tui.services.letter_pdf import edition_pdf, unprintable
 
     async with db.reading() as session:
         establishment = await require_establishment(session, uai)
@@ -377,7 +380,10 @@ async def print_edition(
         )  # fmt: skip
     for source in printable:
         forget_pdf(directory, source.uai, source.login)
-    return EditionReport(out, printed, len(sources) - len(printable))
+    not_drawn = {
+        s.login: chars for s in printable if s.content and (chars := unprintable(s.content))
+    }
+    return EditionReport(out, printed, len(sources) - len(printable), not_drawn)
 
 
 UNDELIVERED = (LetterState.PENDING, LetterState.FAILED)

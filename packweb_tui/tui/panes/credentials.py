@@ -254,6 +254,11 @@ class CredentialsPane(OverviewPane):
         text = preview.text or "Cette lettre a déjà été remise."
         if preview.pdf_path is not None:
             text = f"PDF : {preview.pdf_path}\n\n{text}"
+        if preview.unprintable:
+            text = (
+                f"Attention : la police des lettres n'a pas ces caractères, absents du PDF : "
+                f"{' '.join(preview.unprintable)}. Le courriel, lui, les montre.\n\n{text}"
+            )
         self.query_one("#credentials-letter", Static).update(text)
 
     # --- ticking -----------------------------------------------------------------------------
