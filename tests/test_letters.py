@@ -142,6 +142,22 @@ def test_characters_the_font_cannot_draw_are_named() -> None:
     assert unprintable(content("李 明", 2)) == "李明"
 
 
+def test_the_caches_stay_bounded_in_a_long_running_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The daemon renders letters for months: each mix of rare letters makes font subsets
+    of its own; only the latest are kept (here 4, to see it with a few letters)."""
+    from packweb_tui.services import letter_pdf as module
+
+    monkeypatch.setattr(module, "_subsets", module._Kept(4))
+    for n, char in enumerate("ĀĂĄĆĈ"):
+        (text,) = pages_text(letter_pdf(content(f"Zo{char} Test", n)))
+        assert f"Zo{char} Test" in text
+    assert len(module._subsets._items) == 4
+    (text,) = pages_text(letter_pdf(content("ZoĀ Test", 9)))  # dropped, made again
+    assert "ZoĀ Test" in text
+
+
 def test_the_edition_holds_a_page_a_letter() -> None:
     texts = pages_text(edition_pdf([content(name, n) for n, name in enumerate(NAMES)]))
     assert len(texts) == len(NAMES)

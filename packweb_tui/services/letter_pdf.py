@@ -19,13 +19,14 @@ from __future__ import annotations
 import os
 import string
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from packweb_tui.domain.letters import (
     CAUTION,
@@ -369,9 +370,36 @@ def _logo(pdf: Any, logo: Path | None) -> None:
 
 
 # --- the subset cache ------------------------------------------------------------------------
-_subsets: dict[tuple[str, frozenset[str]], tuple[bytes, list[str]]] = {}
-_subset_bytes: set[bytes] = set()  # the fonts as embedded, compressed once (_ZlibModule)
-_subsets_lock = threading.Lock()
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Kept(Generic[K, V]):
+    """The last `size` results, the oldest dropped first: the daemon renders letters for
+    months, and each new mix of rare letters (a Łukasz, a Nguyễn) makes subsets of its own."""
+
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+# (font key, glyph names) → the subset font's bytes and glyph order
+_subsets: _Kept[tuple[str, frozenset[str]], tuple[bytes, list[str]]] = _Kept(48)
 
 
 class _CachingSubsetter:
@@ -396,16 +424,13 @@ class _CachingSubsetter:
         if key is None:  # not one of ours: as fpdf2 would
             self._real.subset(font)
             return
-        with _subsets_lock:
-            cached = _subsets.get((key, self._glyphs))
+        cached = _subsets.get((key, self._glyphs))
         if cached is None:
             self._real.subset(font)
             buffer = BytesIO()
             font.save(buffer)
             cached = (buffer.getvalue(), list(font.getGlyphOrder()))
-            with _subsets_lock:
-                _subsets[(key, self._glyphs)] = cached
-                _subset_bytes.add(cached[0])
+            _subsets.put((key, self._glyphs), cached)
         data, order = cached
         done = TTFont(BytesIO(data), lazy=True, recalcTimestamp=False)
         done.setGlyphOrder(order)  # not rebuilt from the cmap each time
@@ -426,35 +451,30 @@ class _SubsetModule:
 
 
 class _ZlibModule:
-    """Stands for `zlib` inside fpdf2's syntax module: the embedded font subsets (the same
-    bytes, letter after letter) are compressed once; everything else as zlib would."""
+    """Stands for `zlib` inside fpdf2's syntax module. Letter after letter, fpdf2 compresses
+    the same large streams again: the font subsets, their 128 KiB CIDToGIDMap, the logo.
+    Those (bytes of 4 KiB or more) are compressed once; everything else as zlib would (the
+    page contents come as a bytearray)."""
+
+    LARGE = 4096
 
     def __init__(self) -> None:
         import zlib
 
         self._zlib = zlib
-        self._compressed: dict[bytes, bytes] = {}
+        self._compressed: _Kept[tuple[bytes, int], bytes] = _Kept(64)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._zlib, name)
 
     def compress(self, data: bytes | bytearray, level: int = -1) -> bytes:
-        if not isinstance(data, bytes) or not _is_font_subset(data):
+        if not isinstance(data, bytes) or len(data) < self.LARGE:
             return bytes(self._zlib.compress(data, level=level))
-        with _subsets_lock:
-            done = self._compressed.get(data)
+        done = self._compressed.get((data, level))
         if done is None:
             done = self._zlib.compress(data, level=level)
-            with _subsets_lock:
-                self._compressed[data] = done
+            self._compressed.put((data, level), done)
         return done
-
-
-def _is_font_subset(data: bytes | bytearray) -> bool:
-    if not isinstance(data, bytes):  # page contents come as a bytearray
-        return False
-    with _subsets_lock:
-        return data in _subset_bytes
 
 
 def _install_subset_cache() -> None:
