@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.binding import Binding
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, Label, OptionList, Static, TabbedContent, Tabs
 
 from packweb_tui.domain.requests import RequestRecord
@@ -26,6 +26,7 @@ from packweb_tui.tui.screens.console import TABS, ConsoleScreen
 from packweb_tui.tui.screens.establishments import EstablishmentsScreen
 from packweb_tui.tui.screens.help import HelpScreen
 from packweb_tui.tui.startup import prefetch
+from packweb_tui.tui.widgets.palette import NO_MATCH
 from packweb_tui.tui.widgets.requests_table import RequestsTable
 from tests.tui_support import (
     COLLEGE,
@@ -299,6 +300,19 @@ async def test_command_palette_runs_commands(console_url: str) -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.theme == "nord")
+
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"zzzqx")
+
+        def no_match_said() -> bool:
+            options = app.screen.query_one(CommandList)
+            return any(
+                o.id == CommandPalette._NO_MATCHES and NO_MATCH in str(o.prompt.renderable)
+                for o in options.options
+            )
+
+        await wait_until(pilot, no_match_said)
 
 
 async def test_quit_by_key(console_url: str) -> None:

@@ -22,6 +22,7 @@ from packweb_tui.tui.keys import footer_key_label
 from packweb_tui.tui.screens.console import ConsoleScreen
 from packweb_tui.tui.screens.establishments import EstablishmentsScreen
 from packweb_tui.tui.screens.help import HelpScreen, key_sections
+from packweb_tui.tui.widgets.palette import Palette
 
 if TYPE_CHECKING:
     # The store is imported only once the frame is painted (SQLAlchemy takes 0.3 s to load).
@@ -213,7 +214,7 @@ class PackWebApp(App[None]):
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(cast(App[object], self)):
             self.push_screen(
-                CommandPalette(placeholder="Rechercher une commande…", id="--command-palette")
+                Palette(placeholder="Rechercher une commande…", id="--command-palette")
             )
 
     async def action_quit(self) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 if TYPE_CHECKING:
@@ -122,4 +122,6 @@ class ThemeCommands(Provider):
 
 
 def choose_theme(app: PackWebApp) -> None:
-    app.push_screen(CommandPalette(providers=[ThemeCommands], placeholder="Rechercher un thème…"))
+    from packweb_tui.tui.widgets.palette import Palette
+
+    app.push_screen(Palette(providers=[ThemeCommands], placeholder="Rechercher un thème…"))
