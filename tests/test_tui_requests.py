@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from packweb_tui.domain.requests import RequestRecord
 from packweb_tui.services.queue import pending_queue
@@ -129,6 +131,21 @@ async def test_ticking_with_space_shift_and_the_letters(lycee_url: str) -> None:
         assert table(app).current is not None and table(app).current.last_name == "Leroy"
         await pilot.press("home", "pagedown")
         assert table(app).current is not None and table(app).current.last_name == "Leroy"
+
+
+async def test_a_burst_of_keys_after_the_slash_goes_to_the_filter(lycee_url: str) -> None:
+    """Over SSH a fast typist's `/dup` (or a paste) arrives in one read: every key is queued
+    to the table before the `/` has moved the focus; none is lost."""
+    app = make_app(lycee_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert app._driver is not None
+        for key, char in (("slash", "/"), ("d", "d"), ("u", "u"), ("p", "p")):
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)  # no pause between them, unlike pilot.press
+        await until(pilot, lambda: names(app) == ["DUPONT"])
+        assert app.screen.query_one("#requests-filter", Input).value == "dup"
 
 
 async def test_filter_as_you_type_and_sort(lycee_url: str) -> None:

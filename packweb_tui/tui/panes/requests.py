@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Input, Static, TabbedContent
@@ -209,6 +209,23 @@ class RequestsPane(OverviewPane):
         # At once, not after the next refresh as focus() does: letters typed quickly after
         # the `/` go to the filter, not to the table's keys.
         self.screen.set_focus(field)
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed in one burst with the `/` (a fast typist over SSH, a paste) are all
+        queued to the table before the `/` moves the focus: the `/` is acted on here, as it
+        bubbles up (a binding would act only once every key has been through), and the
+        letters behind it go on to the filter."""
+        field = self.query_one("#requests-filter", FilterInput)
+        focused = self.screen.focused is field  # has_focus follows a message later
+        if event.key == "slash" and not focused:
+            if self.check_action("filter", ()):
+                event.stop()
+                event.prevent_default()
+                self.action_filter()
+        elif focused and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            field.insert_text_at_cursor(event.character)
 
     @on(Input.Submitted, "#requests-filter")
     def _filter_done(self) -> None:
