@@ -144,3 +144,39 @@ async def test_enter_opens_the_account(approved_url: str, tmp_path: Path) -> Non
         assert "Identifiant : marie-helene.dupont" in shown and "État : à envoyer" in shown
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+
+
+async def test_the_establishments_address_heads_its_letters(
+    approved_url: str, tmp_path: Path
+) -> None:
+    """From the palette: the name and postal address of the establishment, checked as typed,
+    saved, and at once at the top of the letter under the cursor."""
+    from textual.widgets import Input, TextArea
+
+    from packweb_tui.tui.screens.establishment_edit import EstablishmentEditScreen
+
+    app = make_app(approved_url, tmp_path / "lettres")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("2")
+        await until(pilot, lambda: "Identifiant : marie-helene.dupont" in preview(app))
+        app.action_edit_establishment()
+        await until(pilot, lambda: isinstance(app.screen, EstablishmentEditScreen))
+        area = app.screen.query_one("#establishment-address", TextArea)
+        area.text = "\n".join(f"ligne {n}" for n in range(7))
+        await pilot.pause()
+        problem = str(app.screen.query_one("#establishment-problem", Static).render())
+        assert "6 lignes au plus" in problem
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, EstablishmentEditScreen)  # not saved
+        area.text = "27 rue de Sévigné\n75003 Paris"
+        app.screen.query_one("#establishment-name", Input).value = "Lycée Victor-Hugo (Paris)"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, EstablishmentEditScreen))
+        await until(pilot, lambda: "27 rue de Sévigné\n75003 Paris" in preview(app))
+        assert "Lycée Victor-Hugo (Paris)" in preview(app)
+    async with await Database.open(approved_url) as db:
+        from packweb_tui.services.establishments import list_establishments
+
+        lycee = next(e for e in await list_establishments(db) if e.uai == LYCEE[0])
+    assert lycee.address == ("27 rue de Sévigné", "75003 Paris")

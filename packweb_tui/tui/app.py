@@ -4,6 +4,7 @@ holds the keys that work everywhere."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from packweb_tui.config import Config
+from packweb_tui.domain.errors import InputError
 from packweb_tui.tui.commands import PackWebCommands
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.keys import footer_key_label
@@ -192,6 +194,44 @@ class PackWebApp(App[None]):
     def _picked_establishment(self, picked: EstablishmentView | None) -> None:
         if picked is not None:
             self.select_establishment(picked)
+
+    def action_edit_establishment(self) -> None:
+        if self.db is None or self.establishment is None:
+            self.notify("Aucun établissement en cours.", severity="warning")
+            return
+        self.run_worker(self._edit_establishment(), group="establishments", exclusive=True)
+
+    async def _edit_establishment(self) -> None:
+        """The name and postal address of the establishment in use (its letters' header)."""
+        from packweb_tui.services.establishments import change_establishment, list_establishments
+        from packweb_tui.tui.screens.establishment_edit import EstablishmentEditScreen
+
+        db, current = self.db, self.establishment
+        if db is None or current is None:
+            return
+
+        async def save(name: str, lines: list[str]) -> str | None:
+            try:
+                changed = await change_establishment(db, current.uai, self.operator, name, lines)
+            except InputError as error:
+                return str(error)
+            except Exception as error:  # shown in the dialog, never a traceback
+                detail = (str(error).splitlines() or [type(error).__name__])[0]
+                return f"Enregistrement impossible : {detail}"
+            with contextlib.suppress(Exception):  # saved; the list is only for display
+                self.establishments = await list_establishments(db)
+            # The panes and the header read it again (with its figures, from the list).
+            self.establishment = next(
+                (e for e in self.establishments if e.uai == changed.uai), changed
+            )
+            return None
+
+        screen = EstablishmentEditScreen(save, current.uai, current.name, current.address)
+        if await self.push_screen_wait(screen):
+            self.notify(
+                "Nom et adresse enregistrés : les lettres à venir les porteront.",
+                title=f"Établissement {current.uai}",
+            )
 
     def select_establishment(self, establishment: EstablishmentView) -> None:
         from packweb_tui.tui.state import remember_uai

@@ -73,6 +73,11 @@ class PackWebCommands(Provider):
                 app.action_switch_establishment,
                 "Choisir l'établissement dans la liste (Ctrl+E)",
             ),
+            (
+                "Nom et adresse de l'établissement…",
+                app.action_edit_establishment,
+                "L'en-tête des lettres d'identifiants de l'établissement en cours",
+            ),
             ("Aide : les touches", app.action_help, "Toutes les touches de l'écran (F1 ou ?)"),
             ("Changer de thème…", partial(choose_theme, app), "Couleurs de la console"),
             ("Quitter", app.action_quit, "Quitter la console (q ou Ctrl+Q)"),

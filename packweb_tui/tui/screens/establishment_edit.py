@@ -1,0 +1,114 @@
+"""The dialog of the establishment's name and postal address, as its letters print them at
+the top (the credentials letters, the édition). Checked as it is typed, with the rules the
+service applies again on saving."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static, TextArea
+
+from packweb_tui.domain.errors import InputError
+from packweb_tui.services.establishments import MAX_ADDRESS_LINES, address_text
+from packweb_tui.tui.css import css_paths
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+# Saves the name and the address lines; gives back why it could not, or None once saved.
+SaveEstablishment = Callable[[str, list[str]], Awaitable[str | None]]
+
+KEYS = "[b]Ctrl+S[/b] : Enregistrer    [b]Tab[/b] : Champ suivant    [b]Échap[/b] : Annuler"
+
+
+class EstablishmentEditScreen(ModalScreen[bool]):
+    """True once saved."""
+
+    CSS_PATH = css_paths("decisions", "establishment_edit")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Enregistrer", id="establishment_edit.save",
+                tooltip="Enregistrer le nom et l'adresse"),
+        Binding("escape", "cancel", "Annuler", id="establishment_edit.cancel",
+                tooltip="Fermer sans enregistrer"),
+    ]  # fmt: skip
+
+    def __init__(self, save: SaveEstablishment, uai: str, name: str, address: Sequence[str]):
+        super().__init__(classes="decision", id="establishment-edit")
+        self._save = save
+        self._uai = uai
+        self._name = name
+        self._address = "\n".join(address)
+        self._saving = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="decision-dialog establishment-dialog"):
+            yield Label(f"Établissement {self._uai}", classes="decision-title")
+            yield Label("Nom", classes="establishment-label")
+            yield Input(self._name, max_length=200, compact=True, id="establishment-name")
+            yield Label(
+                f"Adresse postale, en tête des lettres ({MAX_ADDRESS_LINES} lignes au plus)",
+                classes="establishment-label",
+            )
+            yield TextArea(self._address, soft_wrap=False, compact=True, id="establishment-address")
+            yield Static("", id="establishment-problem")
+            yield Static(Content.from_markup(KEYS), classes="decision-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#establishment-name", Input).focus()
+
+    def _read(self) -> tuple[str, list[str], str | None]:
+        """The name, the address lines, and what is wrong with them (None: nothing)."""
+        name = self.query_one("#establishment-name", Input).value
+        lines = self.query_one("#establishment-address", TextArea).text.splitlines()
+        if not name.strip():
+            return name, lines, "le nom ne peut pas être vide"
+        try:
+            address_text(lines)
+        except InputError as error:
+            return name, lines, error.message
+        return name, lines, None
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _check(self) -> None:
+        problem = self._read()[2]
+        self.query_one("#establishment-problem", Static).update(
+            Content.styled(problem or "", "$text-error")
+        )
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#establishment-address", TextArea).focus()
+
+    def action_save(self) -> None:
+        name, lines, problem = self._read()
+        if problem is not None:
+            self.notify(problem, title="Non enregistré", severity="error", markup=False)
+            return
+        if not self._saving:
+            self._saving = True
+            self._store(name, lines)
+
+    @work(group="establishment-save", exclusive=True)
+    async def _store(self, name: str, lines: list[str]) -> None:
+        try:
+            problem = await self._save(name, lines)
+        finally:
+            self._saving = False
+        if problem is None:
+            self.dismiss(True)
+            return
+        self.query_one("#establishment-problem", Static).update(
+            Content.styled(problem, "$text-error")
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
