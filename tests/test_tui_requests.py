@@ -32,6 +32,7 @@ from tests.tui_support import (
     figures,
     make_console_db,
     wait_loaded,
+    workers_done,
 )
 
 SIZE = (80, 24)
@@ -209,7 +210,7 @@ async def test_untrusted_text_is_shown_literally(evil_url: str) -> None:
         assert "\x1b" not in text and "[31mY" in text
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, RequestDetailScreen))
-        await app.workers.wait_for_complete()
+        await workers_done(pilot)
         shown = str(app.screen.query_one("#detail-request").render())
         assert "[bold red]X[/]" in shown and "\x1b" not in shown
 

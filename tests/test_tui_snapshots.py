@@ -28,6 +28,7 @@ from tests.tui_support import (
     make_empty_db,
     wait_loaded,
     wait_until,
+    workers_done,
 )
 
 SnapCompare = Callable[..., bool]
@@ -57,7 +58,7 @@ def after(*keys: str, until: type | None = None) -> Callable[[Pilot[Any]], Await
         if until is not None:
             await wait_until(pilot, lambda: isinstance(pilot.app.screen, until))
         steady_cursor(pilot)
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot)
         await pilot.pause()
 
     return run_before

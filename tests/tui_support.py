@@ -94,8 +94,24 @@ async def wait_until(pilot: Pilot[Any], ready: Callable[[], bool], timeout: floa
     while not ready():
         assert loop.time() < deadline, "the console did not get there in time"
         await pilot.pause(0.02)
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot)
     await pilot.pause()
+
+
+async def workers_done(pilot: Pilot[Any]) -> None:
+    """Until the app's workers are done. A worker replaced meanwhile by a newer one of its
+    exclusive group (a pane read again) is cancelled: that is no failure, unlike Textual's
+    `wait_for_complete`, which raises WorkerCancelled for it."""
+    from textual.worker import WorkerCancelled
+
+    outcomes = await asyncio.gather(
+        *(worker.wait() for worker in list(pilot.app.workers)), return_exceptions=True
+    )
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException) and not isinstance(
+            outcome, WorkerCancelled | asyncio.CancelledError
+        ):
+            raise outcome
 
 
 def figures(app: object, pane_id: str) -> str:
