@@ -654,6 +654,23 @@ def test_a_letter_message_parses_back_without_defect() -> None:
     assert (mail.sender, mail.recipient) == ("intendance@lycee-victor-hugo.fr", "parent@exemple.fr")
 
 
+def test_a_long_sender_name_is_folded_in_short_encoded_words() -> None:
+    """RFC 2047: encoded words of 75 characters at most, lines of 78."""
+    from email.header import decode_header, make_header
+
+    name = "Service d'intendance et de restauration scolaire du lycée régional Françoise-Dolto"
+    sender = Sender(name, "intendance@lycee.fr")
+    mail = compose(
+        sender=sender, to="a@exemple.fr", subject="Essai", text="x", message_id="<m.2@x>"
+    )
+    head = mail.data.split(b"\r\n\r\n")[0].decode("ascii")
+    assert max(len(line) for line in head.split("\r\n")) <= 78
+    assert all(len(w) <= 75 for w in re.findall(r"=\?utf-8\?[qb]\?[^?]*\?=", head))
+    raw_from = re.search(r"^From: (.*?)\r\n(?! )", head + "\r\n", re.S | re.M)
+    assert raw_from is not None
+    assert str(make_header(decode_header(raw_from.group(1)))) == f"{name} <intendance@lycee.fr>"
+
+
 def test_text_lines_survive_encoding() -> None:
     body = "Bonjour,\n\n.\n. seul point\nFrom nulle part\n" + "é" * 200 + "\nfin  \n"
     mail = compose(

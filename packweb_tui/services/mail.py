@@ -168,7 +168,12 @@ def compose(
 # --- encoding ---------------------------------------------------------------------------------
 @lru_cache(maxsize=256)
 def _from_header(sender: Sender) -> bytes:
-    return _header("From", formataddr((sender.name, sender.address), charset="utf-8"))
+    if sender.name and not sender.name.isascii():
+        # As encoded words of 75 characters at most (RFC 2047), folded; formataddr would
+        # make one word of any length of a long name.
+        words = Header(sender.name, "utf-8", header_name="From").encode(linesep="\r\n")
+        return f"From: {words}\r\n <{sender.address}>\r\n".encode("ascii")
+    return _header("From", formataddr((sender.name, sender.address)))
 
 
 @lru_cache(maxsize=256)
@@ -180,7 +185,7 @@ def _subject_header(subject: str) -> bytes:
 def _header(name: str, value: str) -> bytes:
     """`Name: value` folded at 78 characters, non-ASCII text as RFC 2047 encoded words."""
     value = " ".join(value.split())  # no line break can come in from the data
-    if not value.isascii() and name != "From":  # formataddr has already encoded a name
+    if not value.isascii():
         encoded = Header(value, "utf-8", header_name=name).encode(linesep="\r\n")
         return f"{name}: {encoded}\r\n".encode("ascii")
     line, lines = f"{name}:", []
