@@ -48,6 +48,7 @@ from packweb_tui.store.models import (
 )
 from tests.test_approval import UAI, setup
 
+PORTAL = "https://cantine.example.fr"
 NAMES = [
     "Nguyễn Thị Mai",
     "Łukasz Kowalczyk",
@@ -284,11 +285,16 @@ async def test_the_preview_shows_the_letter_and_writes_its_pdf(
     db: Database, tmp_path: Path
 ) -> None:
     first, *_ = await approved(db)
-    preview = await letter_preview(db, first, "https://cantine.example.fr", tmp_path)
+    preview = await letter_preview(db, first, PORTAL, tmp_path)
     assert preview.text is not None and f"Identifiant : {preview.login}" in preview.text
     assert preview.pdf_path is not None and preview.pdf_path.is_relative_to(tmp_path / UAI)
     assert stat.S_IMODE(preview.pdf_path.stat().st_mode) == 0o600
     assert preview.login in pages_text(preview.pdf_path.read_bytes())[0]
+    assert preview.logo_missing is None and preview.unprintable == ""
+    # A logo configured but not there: the letter goes without, and the preview says so.
+    gone = tmp_path / "logos" / "lycee.png"
+    without = await letter_preview(db, first, PORTAL, None, logos={UAI: gone})
+    assert without.logo_missing == gone and without.text == preview.text
     await print_edition(db, UAI, tmp_path / "e.pdf", "bob", None, [first], tmp_path)
     assert not preview.pdf_path.exists()  # gone with the password it held
     after = await letter_preview(db, first, None, tmp_path)

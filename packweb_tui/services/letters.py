@@ -232,6 +232,7 @@ class LetterPreview:
     text: str | None  # the letter as it will read; None once delivered (password wiped)
     pdf_path: Path | None  # the letter as PDF, written for the operator to open
     unprintable: str = ""  # characters of its names that the PDF cannot show
+    logo_missing: Path | None = None  # the configured logo, not found: the letter goes without
 
 
 async def letter_preview(
@@ -259,7 +260,9 @@ async def letter_preview(
         path = directory / source.uai / f"identifiants-{source.login}.pdf"
         await asyncio.to_thread(write_private, path, document)
     text = letter_text(source.content)
-    return LetterPreview(letter_id, source.login, text, path, unprintable(source.content))
+    logo = source.content.logo
+    missing = logo if logo is not None and not logo.is_file() else None
+    return LetterPreview(letter_id, source.login, text, path, unprintable(source.content), missing)
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -254,6 +254,11 @@ class CredentialsPane(OverviewPane):
         text = preview.text or "Cette lettre a déjà été remise."
         if preview.pdf_path is not None:
             text = f"PDF : {preview.pdf_path}\n\n{text}"
+        if preview.logo_missing is not None:
+            text = (
+                f"Attention : logo introuvable ({preview.logo_missing}, [letters.logos] de la "
+                f"configuration) : la lettre part sans.\n\n{text}"
+            )
         if preview.unprintable:
             text = (
                 f"Attention : la police des lettres n'a pas ces caractères, absents du PDF : "
