@@ -180,3 +180,24 @@ async def test_the_establishments_address_heads_its_letters(
 
         lycee = next(e for e in await list_establishments(db) if e.uai == LYCEE[0])
     assert lycee.address == ("27 rue de Sévigné", "75003 Paris")
+
+
+async def test_finding_an_account_by_typing(approved_url: str, tmp_path: Path) -> None:
+    """A parent calls: `/` and a few letters of the name, login, email or state."""
+    app = make_app(approved_url, tmp_path / "lettres")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("2")
+        pane = app.screen.query_one(CredentialsPane)
+        await until(pilot, lambda: len(pane.rows) == 1)
+        await pilot.press("slash", *"zzz")
+        await until(pilot, lambda: pane.rows == [])
+        assert "filtre : 0 ligne" in figures(app, "credentials")
+        assert "1 compte" in figures(app, "credentials")  # the figures stay the whole's
+        await pilot.press("backspace", "backspace", "backspace", *"HELENE a envoyer")
+        await until(pilot, lambda: len(pane.rows) == 1)
+        await pilot.press("enter")  # back to the list, the filter kept
+        assert app.screen.query_one(DataTable).has_focus and len(pane.rows) == 1
+        await pilot.press("escape")
+        await until(pilot, lambda: "filtre" not in figures(app, "credentials"))
+        assert not app.screen.query_one("#credentials-filter").display

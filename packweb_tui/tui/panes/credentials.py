@@ -9,15 +9,17 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Static, TabbedContent
+from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from packweb_tui.domain.dates import PARIS, format_instant
+from packweb_tui.domain.names import fold_name
 from packweb_tui.domain.wording import plural
 from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane
+from packweb_tui.tui.widgets.filter_input import FilterInput, keys_to_filter
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -28,6 +30,13 @@ if TYPE_CHECKING:
 
 WITH_LOGIN_FROM = 56  # table width (cells) from which the login has its own column
 SCROLLBAR = 2
+
+
+def _haystack(row: CredentialsRow) -> str:
+    word, _ = STATE_WORDS[row.state.value]
+    return fold_name(f"{row.login} {row.holder} {row.email} {word}")
+
+
 STATE_WORDS = {
     "to_send": ("à envoyer", "bold"),
     "failed": ("échec", "bold red"),
@@ -51,13 +60,18 @@ class CredentialsPane(OverviewPane):
                 tooltip="Nouveau mot de passe initial pour le compte sous le curseur"),
         Binding("enter", "open", "Compte", id="credentials.open",
                 tooltip="Le compte sous le curseur"),
+        Binding("slash", "filter", "Filtrer", id="credentials.filter",
+                tooltip="Filtrer en tapant : nom, identifiant, courriel, état"),
+        Binding("escape", "clear_filter", "Sans filtre", id="credentials.clear_filter",
+                tooltip="Effacer le filtre"),
     ]  # fmt: skip
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.db: Database | None = None
         self.uai: str | None = None
-        self.rows: list[CredentialsRow] = []
+        self.all_rows: list[CredentialsRow] = []  # every account read
+        self.rows: list[CredentialsRow] = []  # those the filter lets through, as listed
         self._shape: tuple[bool, int] | None = None  # the columns as built (_build_columns)
         self.checked: set[int] = set()  # account ids
         self.busy = False
@@ -71,6 +85,12 @@ class CredentialsPane(OverviewPane):
 
     def compose(self) -> ComposeResult:
         yield Static(OPENING, classes="pane-figures", id="credentials-counts")
+        yield FilterInput(
+            self._filter_typed,
+            placeholder="Filtrer : nom, identifiant, courriel, état…",
+            id="credentials-filter",
+            compact=True,
+        )
         with Horizontal(id="credentials-body"):
             table: DataTable[str | Text] = DataTable(
                 id="credentials-table", cursor_type="row", zebra_stripes=True
@@ -82,6 +102,7 @@ class CredentialsPane(OverviewPane):
 
     def on_mount(self) -> None:
         self.query_one("#credentials-body").display = False
+        self.query_one("#credentials-filter").display = False
 
     # --- columns that fit the width ------------------------------------------------------------
     def _columns(self) -> tuple[bool, int]:
@@ -139,14 +160,14 @@ class CredentialsPane(OverviewPane):
             return
         if uai != self.uai:
             return
-        self._show_rows(rows)
+        self.all_rows = list(rows)
+        self.checked &= {r.account_id for r in rows}
+        self._show_rows(self._filtered())
 
     def _show_rows(self, rows: Sequence[CredentialsRow]) -> None:
         table = self.query_one(DataTable)
         keep = table.cursor_row
         self.rows = list(rows)
-        present = {r.account_id for r in rows}
-        self.checked &= present
         with_login, holder = self._columns()
         self._build_columns(with_login, holder)
         for row in rows:
@@ -159,8 +180,9 @@ class CredentialsPane(OverviewPane):
             table.add_row(*cells, name, key=str(row.account_id))
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
-        self.query_one("#credentials-body").display = bool(rows)
-        if rows and self.screen.query_one(TabbedContent).active == "credentials":
+        self.query_one("#credentials-body").display = bool(self.all_rows)
+        filtering = self.screen.focused is self.query_one("#credentials-filter")
+        if rows and not filtering and self.screen.query_one(TabbedContent).active == "credentials":
             self.focus_table()
         self._show_counts()
         self.call_after_refresh(self._preview)  # once the table has its new cursor
@@ -173,7 +195,7 @@ class CredentialsPane(OverviewPane):
         return "[x]" if account_id in self.checked else "[ ]"
 
     def _show_counts(self) -> None:
-        if not self.rows:
+        if not self.all_rows:
             self._update(
                 Content.from_markup(
                     "[b]Aucun compte sur le portail.[/b]\n\nLes comptes viennent des demandes "
@@ -181,11 +203,14 @@ class CredentialsPane(OverviewPane):
                 )
             )
             return
-        waiting = sum(1 for r in self.rows if r.undelivered)
-        failed = sum(1 for r in self.rows if r.state.value == "failed")
-        text = f"[b]{plural(len(self.rows), 'compte')}[/b], {plural(waiting, 'lettre')} à remettre"
+        every = self.all_rows
+        waiting = sum(1 for r in every if r.undelivered)
+        failed = sum(1 for r in every if r.state.value == "failed")
+        text = f"[b]{plural(len(every), 'compte')}[/b], {plural(waiting, 'lettre')} à remettre"
         if failed:
             text += f", dont [b $error]{failed} en échec[/]"
+        if self._words:
+            text += f" · filtre : {plural(len(self.rows), 'ligne')}"
         self._update(Content.from_markup(text))
         self._show_info()
 
@@ -217,6 +242,44 @@ class CredentialsPane(OverviewPane):
         if not self.rows or not 0 <= table.cursor_row < len(self.rows):
             return None
         return self.rows[table.cursor_row]
+
+    # --- filtering -----------------------------------------------------------------------------
+    @property
+    def _words(self) -> list[str]:
+        return fold_name(self.query_one("#credentials-filter", FilterInput).value).split()
+
+    def _filtered(self) -> list[CredentialsRow]:
+        """The accounts whose login, holder, email or state hold every word typed (accents
+        and case aside)."""
+        words = self._words
+        if not words:
+            return list(self.all_rows)
+        return [r for r in self.all_rows if all(w in _haystack(r) for w in words)]
+
+    def _filter_typed(self, text: str) -> None:
+        if self.db is not None and self.all_rows:
+            self._show_rows(self._filtered())
+
+    def action_filter(self) -> None:
+        field = self.query_one("#credentials-filter", FilterInput)
+        field.display = True
+        self.screen.set_focus(field)  # at once: see keys_to_filter
+
+    def on_key(self, event: events.Key) -> None:
+        field = self.query_one("#credentials-filter", FilterInput)
+        keys_to_filter(event, field, self.action_filter if self.all_rows else None)
+
+    @on(Input.Submitted, "#credentials-filter")
+    def _filter_done(self) -> None:
+        if not self.query_one("#credentials-filter", FilterInput).value:
+            self.query_one("#credentials-filter").display = False
+        self.focus_table()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#credentials-filter", FilterInput)
+        field.value = ""
+        field.display = False
+        self.focus_table()
 
     # --- the letter on the right --------------------------------------------------------------
     @on(DataTable.RowHighlighted)
@@ -300,6 +363,11 @@ class CredentialsPane(OverviewPane):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("send", "print", "reset", "open"):
             return self.db is not None and bool(self.rows) and not self.busy
+        if action == "filter":
+            return bool(self.all_rows)
+        if action == "clear_filter":
+            field = self.query_one("#credentials-filter", FilterInput)
+            return bool(field.value) or self.screen.focused is field
         return True
 
     # --- printing ----------------------------------------------------------------------------

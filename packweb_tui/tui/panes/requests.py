@@ -16,7 +16,7 @@ from textual.widgets import Input, Static, TabbedContent
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.wording import plural
 from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane
-from packweb_tui.tui.widgets.filter_input import FilterInput
+from packweb_tui.tui.widgets.filter_input import FilterInput, keys_to_filter
 from packweb_tui.tui.widgets.requests_table import LATE, RequestsTable
 
 if TYPE_CHECKING:
@@ -211,21 +211,9 @@ class RequestsPane(OverviewPane):
         self.screen.set_focus(field)
 
     def on_key(self, event: events.Key) -> None:
-        """Letters typed in one burst with the `/` (a fast typist over SSH, a paste) are all
-        queued to the table before the `/` moves the focus: the `/` is acted on here, as it
-        bubbles up (a binding would act only once every key has been through), and the
-        letters behind it go on to the filter."""
         field = self.query_one("#requests-filter", FilterInput)
-        focused = self.screen.focused is field  # has_focus follows a message later
-        if event.key == "slash" and not focused:
-            if self.check_action("filter", ()):
-                event.stop()
-                event.prevent_default()
-                self.action_filter()
-        elif focused and event.is_printable and event.character:
-            event.stop()
-            event.prevent_default()
-            field.insert_text_at_cursor(event.character)
+        can = self.check_action("filter", ())
+        keys_to_filter(event, field, self.action_filter if can else None)
 
     @on(Input.Submitted, "#requests-filter")
     def _filter_done(self) -> None:
