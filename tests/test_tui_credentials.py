@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from packweb_tui.config import Config
@@ -51,14 +53,19 @@ def preview(app: PackWebApp) -> str:
     return str(app.screen.query_one("#credentials-letter", Static).content)
 
 
+async def credentials_tab(pilot: Pilot[Any]) -> CredentialsPane:
+    """Once the console is loaded, the Identifiants tab."""
+    await wait_loaded(pilot)
+    await pilot.press("2")
+    return pilot.app.screen.query_one(CredentialsPane)
+
+
 async def test_the_letter_under_the_cursor_is_shown_with_its_pdf(
     approved_url: str, tmp_path: Path
 ) -> None:
     app = make_app(approved_url, tmp_path / "lettres")
     async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("2")
-        pane = app.screen.query_one(CredentialsPane)
+        pane = await credentials_tab(pilot)
         await until(pilot, lambda: "Identifiant : marie-helene.dupont" in preview(app))
         assert "1 compte, 1 lettre à remettre" in figures(app, "credentials")
         assert app.screen.query_one(DataTable).has_focus  # its keys work at once
@@ -71,9 +78,7 @@ async def test_the_letter_under_the_cursor_is_shown_with_its_pdf(
 async def test_printing_the_edition_delivers_the_letters(approved_url: str, tmp_path: Path) -> None:
     app = make_app(approved_url, tmp_path / "lettres")
     async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("2")
-        pane = app.screen.query_one(CredentialsPane)
+        pane = await credentials_tab(pilot)
         await until(pilot, lambda: bool(pane.rows))
         await pilot.press("space")
         assert pane.checked == {pane.rows[0].account_id}
@@ -91,9 +96,7 @@ async def test_printing_the_edition_delivers_the_letters(approved_url: str, tmp_
 async def test_a_new_password_queues_a_new_letter(approved_url: str, tmp_path: Path) -> None:
     app = make_app(approved_url, tmp_path / "lettres")
     async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("2")
-        pane = app.screen.query_one(CredentialsPane)
+        pane = await credentials_tab(pilot)
         await until(pilot, lambda: bool(pane.rows))
         first_letter = pane.rows[0].letter_id
         await pilot.press("r")
@@ -186,9 +189,7 @@ async def test_finding_an_account_by_typing(approved_url: str, tmp_path: Path) -
     """A parent calls: `/` and a few letters of the name, login, email or state."""
     app = make_app(approved_url, tmp_path / "lettres")
     async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("2")
-        pane = app.screen.query_one(CredentialsPane)
+        pane = await credentials_tab(pilot)
         await until(pilot, lambda: len(pane.rows) == 1)
         await pilot.press("slash", *"zzz")
         await until(pilot, lambda: pane.rows == [])
