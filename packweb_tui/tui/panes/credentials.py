@@ -142,11 +142,14 @@ class CredentialsPane(OverviewPane):
             self.query_one("#credentials-body").display = False
             self._update(Content.from_markup(NO_ESTABLISHMENT))
         else:
-            self.run_worker(self._read(db, uai), group="figures", exclusive=True)
+            self._read(db, uai)
 
     def reload(self) -> None:
         self.show(self.db, self.uai)
 
+    # Workers made by @work (exclusive: a newer read replaces one still waiting), which start
+    # the coroutine themselves: a read replaced before it starts leaves nothing behind.
+    @work(group="figures", exclusive=True)
     async def _read(self, db: Database, uai: str) -> None:
         from packweb_tui.services.letters import credentials_rows
 
@@ -299,8 +302,9 @@ class CredentialsPane(OverviewPane):
                 "donner un nouveau : touche r."
             )
             return
-        self.run_worker(self._read_letter(self.db, row.letter_id), group="preview", exclusive=True)
+        self._read_letter(self.db, row.letter_id)
 
+    @work(group="preview", exclusive=True)
     async def _read_letter(self, db: Database, letter_id: int) -> None:
         from packweb_tui.config import letters_dir
         from packweb_tui.services.letters import letter_preview

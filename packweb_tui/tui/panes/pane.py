@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -41,9 +42,11 @@ class OverviewPane(VerticalScroll):
         elif uai is None:
             self._update(Content.from_markup(NO_ESTABLISHMENT))
         else:
-            # exclusive: a quick change of establishment cancels the read still under way.
-            self.run_worker(self._load(db, uai), group="figures", exclusive=True)
+            self._load(db, uai)
 
+    # exclusive: a quick change of establishment cancels the read still under way; made by
+    # @work, which starts the coroutine itself (none is left unawaited if replaced first).
+    @work(group="figures", exclusive=True)
     async def _load(self, db: Database, uai: str) -> None:
         try:
             content = await self.figures(db, uai)

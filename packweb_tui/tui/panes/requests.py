@@ -131,8 +131,9 @@ class RequestsPane(OverviewPane):
             table.display = False
             self._update(Content.from_markup(NO_ESTABLISHMENT))
         else:
-            self.run_worker(self._read(db, uai), group="figures", exclusive=True)
+            self._read(db, uai)
 
+    @work(group="figures", exclusive=True)  # a newer read replaces one still waiting
     async def _read(self, db: Database, uai: str) -> None:
         from packweb_tui.services.queue import pending_queue
 
