@@ -35,10 +35,6 @@ WORDS = {
     "Did you mean {possibility}?": "Vouliez-vous dire {possibility} ?",
     "(Did you mean one of: {possibilities}?)": "(Vouliez-vous dire : {possibilities} ?)",
     "{value!r} is not a valid {number_type}.": "{value!r} n'est pas un {number_type} valide.",
-    "integer": "nombre entier",
-    "integer range": "nombre entier",
-    "float range": "nombre",
-    "float": "nombre",
     "{value} is not in the range {range}.": "{value} n'est pas dans l'intervalle {range}.",
     "{value!r} is not {choice}.": "{value!r} n'est pas {choice}.",
     "{value!r} is not one of {choices}.": "{value!r} n'est pas parmi {choices}.",
@@ -58,9 +54,6 @@ WORDS = {
     "file": "fichier",
     "directory": "dossier",
     "path": "chemin",
-    "File": "Fichier",
-    "Directory": "Dossier",
-    "Path": "Chemin",
     "Aborted!": "Interrompu.",
     "default: {default}": "par défaut : {default}",
     "%(prog)s, version %(version)s": "%(prog)s, version %(version)s",
@@ -79,8 +72,13 @@ _MODULES = (
 )
 
 
-# Words Click puts into its messages without asking gettext (a type's name, "File"...).
-_FILLED_IN = ("number_type", "param_type", "name")
+# Words Click puts into its messages without asking gettext, by the placeholder they fill
+# (a type's name, "File"...); only these, not a command or option name the user typed.
+FILLED_IN = {
+    "number_type": {"integer": "nombre entier", "integer range": "nombre entier",
+                    "float": "nombre", "float range": "nombre"},
+    "name": {"File": "Fichier", "Directory": "Dossier", "Path": "Chemin"},
+}  # fmt: skip
 
 
 class _Template(str):
@@ -89,10 +87,10 @@ class _Template(str):
     __slots__ = ()
 
     def format(self, *args: object, **kwargs: object) -> str:
-        for key in _FILLED_IN:
+        for key, words in FILLED_IN.items():
             value = kwargs.get(key)
             if isinstance(value, str):
-                kwargs[key] = WORDS.get(value, WORDS.get(value.lower(), value))
+                kwargs[key] = words.get(value, value)
         return str.format(self, *args, **kwargs)
 
 

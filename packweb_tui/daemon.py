@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from packweb_tui.config import Config
+from packweb_tui.services.errors import first_line
 
 if TYPE_CHECKING:
     from packweb_tui.store.database import Database
@@ -58,7 +59,7 @@ async def _run(db: Database, job: Job) -> None:
     try:
         line = await job.run(db)
     except Exception as error:  # logged, and tried again at its next time
-        detail = (str(error).splitlines() or [type(error).__name__])[0]
+        detail = first_line(error)
         LOG.error("%s : échec : %s", job.label, detail)
         return
     if line:

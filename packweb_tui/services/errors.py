@@ -17,6 +17,12 @@ class UnknownEstablishment(InputError):
         self.uai = uai
 
 
+def first_line(error: BaseException) -> str:
+    """An error's message cut to its first line (its class name when it has none): what a
+    log line, a notification or a pane shows of it."""
+    return (str(error).splitlines() or [type(error).__name__])[0]
+
+
 class OperationalError(RuntimeError):
     """Something outside the operator's input failed (server unreachable, disk full...)."""
 

@@ -141,11 +141,17 @@ def _document(title: str) -> Any:
     return pdf
 
 
+@cache
+def _drawn() -> frozenset[int]:
+    """The code points both text fonts can draw (names are set in either)."""
+    fonts = _fonts()
+    return frozenset(fonts["sans"].font.cmap.keys() & fonts["bold"].font.cmap.keys())
+
+
 def unprintable(content: LetterContent) -> str:
     """The characters of the letter's names and addresses that its font cannot draw (a name
     in Chinese or Arabic script...): they would be missing from the PDF. In their order, once."""
-    fonts = _fonts()
-    drawn = fonts["sans"].font.cmap.keys() & fonts["bold"].font.cmap.keys()
+    drawn = _drawn()
     seen: dict[str, None] = {}
     for text in (
         content.establishment, *content.address, content.school_email or "", content.holder,

@@ -19,7 +19,7 @@ from packweb_tui.domain.hosts import HostKind, HostMode
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.payments import PaymentMethod
 from packweb_tui.domain.requests import ANSWER_DELAY_HOURS, RequestStatus
-from packweb_tui.services.errors import OperationalError
+from packweb_tui.services.errors import OperationalError, first_line
 from packweb_tui.services.establishments import require_establishment
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import (
@@ -63,8 +63,8 @@ async def open_database(url: str | URL) -> Database:
         return await Database.open(url)
     except (SQLAlchemyError, OSError, ConnectionError, ValueError) as error:
         detail = error.orig if isinstance(error, DBAPIError) and error.orig else error
-        first_line = (str(detail).splitlines() or [type(detail).__name__])[0]
-        raise OperationalError(f"base de données inaccessible : {first_line}") from error
+        reason = first_line(detail)
+        raise OperationalError(f"base de données inaccessible : {reason}") from error
 
 
 def _counts(rows: Iterable[Any]) -> dict[Any, int]:

@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 from packweb_tui.config import Config
 from packweb_tui.domain.errors import InputError
+from packweb_tui.services.errors import first_line
 from packweb_tui.tui.commands import PackWebCommands
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.keys import footer_key_label
@@ -140,7 +141,7 @@ class PackWebApp(App[None]):
         except Exception as error:  # every failure ends the same way: a line, status 1
             from packweb_tui.services.errors import OperationalError
 
-            detail = (str(error).splitlines() or [type(error).__name__])[0]
+            detail = first_line(error)
             if isinstance(error, OperationalError):
                 self.error = detail  # already says what failed, in French
             elif self.db is None:
@@ -216,7 +217,7 @@ class PackWebApp(App[None]):
             except InputError as error:
                 return str(error)
             except Exception as error:  # shown in the dialog, never a traceback
-                detail = (str(error).splitlines() or [type(error).__name__])[0]
+                detail = first_line(error)
                 return f"Enregistrement impossible : {detail}"
             with contextlib.suppress(Exception):  # saved; the list is only for display
                 self.establishments = await list_establishments(db)

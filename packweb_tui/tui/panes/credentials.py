@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Static, TabbedContent
 from packweb_tui.domain.dates import PARIS, format_instant
 from packweb_tui.domain.names import fold_name
 from packweb_tui.domain.wording import plural
-from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane
+from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, read_failure
 from packweb_tui.tui.widgets.filter_input import FilterInput, keys_to_filter
 
 if TYPE_CHECKING:
@@ -72,6 +72,7 @@ class CredentialsPane(OverviewPane):
         self.uai: str | None = None
         self.all_rows: list[CredentialsRow] = []  # every account read
         self.rows: list[CredentialsRow] = []  # those the filter lets through, as listed
+        self._haystacks: dict[int, str] = {}  # account id → its words folded, for the filter
         self._shape: tuple[bool, int] | None = None  # the columns as built (_build_columns)
         self.checked: set[int] = set()  # account ids
         self.busy = False
@@ -156,14 +157,12 @@ class CredentialsPane(OverviewPane):
         try:
             rows = await credentials_rows(db, uai)
         except Exception as error:  # shown in the pane, never a traceback
-            detail = (str(error).splitlines() or [type(error).__name__])[0]
-            self._update(
-                Content.from_markup("[$error]Lecture impossible : $detail[/]", detail=detail)
-            )
+            self._update(read_failure(error))
             return
         if uai != self.uai:
             return
         self.all_rows = list(rows)
+        self._haystacks = {r.account_id: _haystack(r) for r in rows}  # folded once, not per key
         self.checked &= {r.account_id for r in rows}
         self._show_rows(self._filtered())
 
@@ -257,7 +256,7 @@ class CredentialsPane(OverviewPane):
         words = self._words
         if not words:
             return list(self.all_rows)
-        return [r for r in self.all_rows if all(w in _haystack(r) for w in words)]
+        return [r for r in self.all_rows if all(w in self._haystacks[r.account_id] for w in words)]
 
     def _filter_typed(self, text: str) -> None:
         if self.db is not None and self.all_rows:
@@ -387,13 +386,9 @@ class CredentialsPane(OverviewPane):
         db, uai = self.db, self.uai
         if db is None or uai is None:
             return
-        chosen = [
-            r for r in self._chosen() if r.letter_id and r.state.value in ("to_send", "failed")
-        ]
-        if not self.checked:  # nothing ticked: every letter still to deliver
-            chosen = [
-                r for r in self.rows if r.letter_id and r.state.value in ("to_send", "failed")
-            ]
+        # The ticked lines; nothing ticked: every letter still to deliver (not just the cursor's).
+        lines = self._chosen() if self.checked else self.rows
+        chosen = [r for r in lines if r.letter_id and r.undelivered]
         if not chosen:
             self.notify("Aucune lettre à imprimer : toutes ont été remises.", severity="warning")
             return
@@ -533,7 +528,3 @@ class CredentialsPane(OverviewPane):
             severity="error" if report.error or report.failed else "information",
             markup=False,
         )
-
-    def _failed(self, error: Exception) -> None:
-        detail = (str(error).splitlines() or [type(error).__name__])[0]
-        self.notify(detail, title="Impossible", severity="error", markup=False)

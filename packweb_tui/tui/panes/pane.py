@@ -11,6 +11,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from packweb_tui.services.errors import first_line
+
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
@@ -51,8 +53,7 @@ class OverviewPane(VerticalScroll):
         try:
             content = await self.figures(db, uai)
         except Exception as error:  # a failed read is shown in the pane, never a traceback
-            detail = (str(error).splitlines() or [type(error).__name__])[0]
-            content = Content.from_markup("[$error]Lecture impossible : $detail[/]", detail=detail)
+            content = read_failure(error)
         self._update(content)
 
     def focus_table(self) -> None:
@@ -63,6 +64,15 @@ class OverviewPane(VerticalScroll):
 
     def _update(self, content: Content) -> None:
         self.query_one(".pane-figures", Static).update(content)
+
+    def _failed(self, error: Exception) -> None:
+        """An action that could not be done, in a notification (never a traceback)."""
+        self.notify(first_line(error), title="Impossible", severity="error", markup=False)
+
+
+def read_failure(error: Exception) -> Content:
+    """What a pane shows in place of its figures when its read failed."""
+    return Content.from_markup("[$error]Lecture impossible : $detail[/]", detail=first_line(error))
 
 
 def table(rows: Sequence[tuple[str, str, str]], label_width: int, indent: int = 2) -> Content:

@@ -15,7 +15,7 @@ from textual.widgets import Input, Static, TabbedContent
 
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.wording import plural
-from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane
+from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, read_failure
 from packweb_tui.tui.widgets.filter_input import FilterInput, keys_to_filter
 from packweb_tui.tui.widgets.requests_table import LATE, RequestsTable
 
@@ -140,10 +140,7 @@ class RequestsPane(OverviewPane):
         try:
             queue = await pending_queue(db, uai)
         except Exception as error:  # a failed read is shown in the pane, never a traceback
-            detail = (str(error).splitlines() or [type(error).__name__])[0]
-            self._update(
-                Content.from_markup("[$error]Lecture impossible : $detail[/]", detail=detail)
-            )
+            self._update(read_failure(error))
             return
         if uai != self.uai:
             return  # another establishment was chosen meanwhile
@@ -377,7 +374,3 @@ class RequestsPane(OverviewPane):
             self.reload()
         self.query_one(RequestsTable).checked -= set(report.rejected)
         self.notify("\n".join(report.summary_lines()), title="Refus", markup=False)
-
-    def _failed(self, error: Exception) -> None:
-        detail = (str(error).splitlines() or [type(error).__name__])[0]
-        self.notify(detail, title="Impossible", severity="error", markup=False)

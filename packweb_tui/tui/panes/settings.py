@@ -35,7 +35,8 @@ from packweb_tui.domain.settings import (
     read_form,
 )
 from packweb_tui.domain.wording import plural
-from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane
+from packweb_tui.services.errors import first_line
+from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, read_failure
 
 if TYPE_CHECKING:
     from datetime import date
@@ -362,10 +363,7 @@ class SettingsPane(OverviewPane):
         try:
             view = await read_settings(db, uai)
         except Exception as error:  # shown in the pane, never a traceback
-            detail = (str(error).splitlines() or [type(error).__name__])[0]
-            self._update(
-                Content.from_markup("[$error]Lecture impossible : $detail[/]", detail=detail)
-            )
+            self._update(read_failure(error))
             return
         if uai != self.uai:
             return  # another establishment was chosen meanwhile
@@ -489,7 +487,7 @@ class SettingsPane(OverviewPane):
             self.reload()  # what the other operator saved: Ctrl+Z takes it
             return False
         except Exception as error:
-            detail = (str(error).splitlines() or [type(error).__name__])[0]
+            detail = first_line(error)
             self.notify(detail, title="Réglages non enregistrés", severity="error", markup=False)
             return False
         finally:
@@ -613,7 +611,7 @@ class SettingsPane(OverviewPane):
             except InputError as error:
                 return error.message
             except Exception as error:
-                detail = (str(error).splitlines() or [type(error).__name__])[0]
+                detail = first_line(error)
                 return f"Enregistrement impossible : {detail}"
             return None
 
@@ -647,7 +645,7 @@ class SettingsPane(OverviewPane):
                 db, view.uai, closure.id, self.packweb.operator, self.packweb.now()
             )
         except Exception as error:
-            detail = (str(error).splitlines() or [type(error).__name__])[0]
+            detail = first_line(error)
             self.notify(detail, title="Suppression impossible", severity="error", markup=False)
             return
         self.reload()
