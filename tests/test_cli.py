@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from packweb_tui.cli import cli
+from packweb_tui.store.revision import HEAD_REVISION
 
 UAI = "0750655E"
 
@@ -183,7 +184,8 @@ def run_packweb(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
 
 
 def test_subprocess_round_trip(sqlite_url: str, hosts_csv: Path) -> None:
-    assert run_packweb("--db", sqlite_url, "db", "upgrade").returncode == 0
+    done = run_packweb("--db", sqlite_url, "db", "upgrade")
+    assert done.returncode == 0 and done.stdout == f"Schéma à jour ({HEAD_REVISION}).\n"
     assert run_packweb("--db", sqlite_url, "establishments", "add", UAI, "Lycée").returncode == 0
     done = run_packweb(
         "hosts", "import", str(hosts_csv), "--dry-run", env={"PACKWEB_DB_URL": sqlite_url}

@@ -55,3 +55,20 @@ def file_failure(error: OSError, path: object = None) -> str:
     """« /chemin : permission refusée »: the file named by the error (or `path`) and why."""
     where = path if path is not None else (error.filename or "fichier")
     return f"{where} : {os_words(error)}"
+
+
+def describe_failure(error: Exception) -> str:
+    """A one-line French account of an operational failure: a file and why, the database out
+    of reach and why, or the error's first line."""
+    # Here and not at the top: the faces import this module before the store is needed.
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import OperationalError as DatabaseFailure
+
+    if isinstance(error, OSError) and error.filename is not None:  # a file, not the store
+        return file_failure(error)
+    if isinstance(error, DatabaseFailure | OSError | ConnectionError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    ):
+        reason = getattr(error, "orig", None) or error  # the driver's own words
+        return f"base de données inaccessible : {first_line(reason)}"
+    return f"échec : {first_line(error)} (relancez avec --debug pour le détail)"

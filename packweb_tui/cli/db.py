@@ -1,0 +1,23 @@
+"""`packweb db`: the database's schema."""
+
+from __future__ import annotations
+
+import click
+
+from packweb_tui.cli.common import Context, pass_context, run
+
+
+@click.group()
+def db() -> None:
+    """Schéma de la base de données."""
+
+
+@db.command("upgrade")
+@pass_context
+def db_upgrade(ctx: Context) -> None:
+    """Crée ou met à jour le schéma."""
+    from packweb_tui.services.database import schema_revision
+
+    # Opening the database creates or upgrades its schema: what is left is to say which.
+    revision = run(ctx, schema_revision)
+    click.echo(f"Schéma à jour ({revision}).")

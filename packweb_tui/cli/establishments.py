@@ -1,0 +1,77 @@
+"""`packweb establishments`: the schools this server serves."""
+
+from __future__ import annotations
+
+import click
+
+from packweb_tui.cli.common import Context, fail, pass_context, print_json, run
+from packweb_tui.domain.wording import plural
+
+
+@click.group()
+def establishments() -> None:
+    """Les établissements servis par ce serveur."""
+
+
+ADDRESS_HELP = "Une ligne de l'adresse postale des lettres (l'option autant de fois que de lignes)."
+
+
+@establishments.command("add")
+@click.argument("uai")
+@click.argument("name")
+@click.option("--address", "address", multiple=True, metavar="LIGNE", help=ADDRESS_HELP)
+@pass_context
+def establishments_add(ctx: Context, uai: str, name: str, address: tuple[str, ...]) -> None:
+    """Ajoute l'établissement UAI (7 chiffres et la lettre de contrôle) nommé NAME.
+
+    \b
+    Exemple :
+      packweb establishments add 0750655E "Lycée Victor-Hugo" \\
+        --address "27 rue de Sévigné" --address "75003 Paris"
+    """
+    from packweb_tui.services.establishments import add_establishment
+
+    view = run(ctx, lambda d: add_establishment(d, uai, name, ctx.operator, address))
+    click.echo(f"Établissement {view.uai} « {view.name} » ajouté.")
+
+
+@establishments.command("set")
+@click.argument("uai")
+@click.option("--name", help="Le nouveau nom.")
+@click.option("--address", "address", multiple=True, metavar="LIGNE", help=ADDRESS_HELP)
+@click.option("--no-address", is_flag=True, help="Efface l'adresse postale.")
+@pass_context
+def establishments_set(
+    ctx: Context, uai: str, name: str | None, address: tuple[str, ...], no_address: bool
+) -> None:
+    """Change le nom ou l'adresse postale de l'établissement UAI (celle des lettres)."""
+    from packweb_tui.services.establishments import change_establishment
+
+    if address and no_address:
+        fail("--address et --no-address ensemble : choisissez", 2)
+    lines = () if no_address else (address or None)
+    view = run(ctx, lambda d: change_establishment(d, uai, ctx.operator, name, lines))
+    where = " / ".join(view.address) or "sans adresse"
+    click.echo(f"Établissement {view.uai} « {view.name} » : {where}.")
+
+
+@establishments.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@pass_context
+def establishments_list(ctx: Context, as_json: bool) -> None:
+    """Liste les établissements."""
+    from packweb_tui.services.establishments import list_establishments
+
+    views = run(ctx, list_establishments)
+    if as_json:
+        print_json([v.to_json() for v in views])
+        return
+    if not views:
+        click.echo("Aucun établissement. Ajoutez-en un : packweb establishments add UAI NOM")
+    for v in views:
+        click.echo(
+            f"{v.uai}  {v.name}  ({plural(v.hosts, 'hôte')}, "
+            f"{plural(v.pending_requests, 'demande')} en attente)"
+        )
+        if v.address:
+            click.echo(f"          {' / '.join(v.address)}")
