@@ -214,7 +214,7 @@ def busy_jiffies() -> tuple[int, int]:
 # --- one run, in a fresh process -----------------------------------------------------------------
 async def deliver(url: str, port: int, tls_dir: str | None) -> dict[str, Any]:
     from packweb_tui.config import Config, PortalConfig, SmtpConfig
-    from packweb_tui.services.outbox import deliver_outbox
+    from packweb_tui.services.outbox.delivery import deliver_outbox
     from packweb_tui.store.database import Database
 
     config = Config(

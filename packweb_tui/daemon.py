@@ -1,7 +1,7 @@
 """`packweb daemon`: the school server's background service (deploy/packweb-daemon.service).
 
 APScheduler runs, on the asyncio loop of one process:
-- the outbox sender every minute (letters, rejections, digests: services/outbox.py);
+- the outbox sender every minute (letters, rejections, digests: services/outbox/);
 - the nightly synchronisation with the portal, when it exists (contracts.md `[sync] schedule`).
 
 Each job logs one French line a run to standard output (the journal under systemd); a job that
@@ -42,7 +42,7 @@ def jobs(config: Config, stop: asyncio.Event | None = None) -> list[Job]:
     well within systemd's stop timeout."""
 
     async def outbox(db: Database) -> str:
-        from packweb_tui.services.outbox import deliver_outbox
+        from packweb_tui.services.outbox.delivery import deliver_outbox
 
         report = await deliver_outbox(db, config, stop=stop)
         return report.summary()

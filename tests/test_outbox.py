@@ -24,7 +24,6 @@ from packweb_tui.cli import cli
 from packweb_tui.config import Config, PortalConfig, SmtpConfig, load_config
 from packweb_tui.domain.errors import InputError
 from packweb_tui.domain.letters import LetterContent
-from packweb_tui.services import outbox
 from packweb_tui.services.approval import approve_requests, reject_requests
 from packweb_tui.services.establishments import add_establishment
 from packweb_tui.services.mail import (
@@ -35,9 +34,13 @@ from packweb_tui.services.mail import (
     letter_mail,
     message_id_for,
 )
-from packweb_tui.services.outbox import deliver_outbox, list_outbox, smtp_settings
+from packweb_tui.services.outbox import smtp
+from packweb_tui.services.outbox.delivery import deliver_outbox
+from packweb_tui.services.outbox.settings import smtp_settings
+from packweb_tui.services.outbox.views import list_outbox
 from packweb_tui.services.passwords import verify_password
 from packweb_tui.store.database import Database
+from packweb_tui.store.locks import sender_lock
 from packweb_tui.store.models import (
     AuditEntry,
     CredentialsState,
@@ -64,7 +67,7 @@ DOMAIN = "lycee-victor-hugo.fr"
 @pytest.fixture(autouse=True)
 def quick_reconnect(monkeypatch: pytest.MonkeyPatch) -> None:
     """A dropped connection is opened again at once (the delays are for real servers)."""
-    monkeypatch.setattr(outbox, "RECONNECT_DELAYS", (0.0, 0.2, 0.5))
+    monkeypatch.setattr(smtp, "RECONNECT_DELAYS", (0.0, 0.2, 0.5))
 
 
 @pytest.fixture(scope="module")
@@ -443,7 +446,7 @@ async def test_the_preview_pdf_goes_once_the_letter_is_sent(
 
 async def test_one_sender_at_a_time(db: Database, tmp_path: Path) -> None:
     await approved_letters(db)
-    async with outbox._sender_lock(db) as mine:
+    async with sender_lock(db) as mine:
         assert mine
         report = await deliver_outbox(db, make_config(None, tmp_path))
         assert report.busy and report.error is not None

@@ -1,7 +1,7 @@
 """French counts: the word agrees with its number, 0 and 1 in the singular."""
 
 from packweb_tui.domain.wording import agree, plural
-from packweb_tui.services.outbox import DeliveryReport
+from packweb_tui.services.outbox.report import DeliveryReport
 
 
 def test_words_agree_with_their_count() -> None:

@@ -32,7 +32,7 @@ def outbox() -> None:
 @pass_context
 def outbox_list(ctx: Context, statuses: tuple[str, ...], as_json: bool) -> None:
     """Liste les courriels de la file, du plus ancien au plus récent (jamais leur contenu)."""
-    from packweb_tui.services.outbox import STATUS_LABELS, list_outbox
+    from packweb_tui.services.outbox.views import STATUS_LABELS, list_outbox
     from packweb_tui.store.models import OutboxStatus
 
     wanted = [OutboxStatus(s) for s in statuses] or None
@@ -65,7 +65,7 @@ def outbox_send(ctx: Context, limit: int | None) -> None:
     Code 1 si le serveur est injoignable ou refuse la connexion : les courriels restent en
     file, essayés de nouveau plus tard. Code 0 si un autre envoi est en cours (il s'en
     charge)."""
-    from packweb_tui.services.outbox import deliver_outbox
+    from packweb_tui.services.outbox.delivery import deliver_outbox
 
     config = guarded(ctx, lambda: ctx.config)
     progress = progress_on_terminal("Envoi des courriels")

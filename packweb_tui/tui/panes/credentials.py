@@ -486,7 +486,7 @@ class CredentialsPane(OverviewPane):
     async def action_send(self) -> None:
         """Send the ticked letters (or the one under the cursor) now, with a progress bar;
         failed ones are tried again, to the account's current address."""
-        from packweb_tui.services.outbox import deliver_outbox
+        from packweb_tui.services.outbox.delivery import deliver_outbox
         from packweb_tui.tui.screens.decisions import ConfirmScreen, ProgressScreen
 
         db = self.db
