@@ -38,8 +38,9 @@ from packweb_tui.domain.requests import RequestStatus
 from packweb_tui.domain.wording import agree, plural
 from packweb_tui.services import audit
 from packweb_tui.services.establishments import require_establishment
-from packweb_tui.services.matching import chunks, rematch_pending
+from packweb_tui.services.matching import rematch_pending
 from packweb_tui.services.passwords import hash_batches
+from packweb_tui.store.bulk import chunks
 from packweb_tui.store.database import Database
 from packweb_tui.store.locks import take_decisions_lock
 from packweb_tui.store.models import (

@@ -26,7 +26,7 @@ from packweb_tui.domain.letters import LetterContent, letter_text, subject_for
 from packweb_tui.services import audit
 from packweb_tui.services.errors import OperationalError, file_failure
 from packweb_tui.services.establishments import address_lines, require_establishment
-from packweb_tui.services.matching import chunks
+from packweb_tui.store.bulk import chunks
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import (
     AccountHost,

@@ -56,7 +56,7 @@ from packweb_tui.services.mail import (
     letter_mail,
     message_id_for,
 )
-from packweb_tui.services.matching import chunks
+from packweb_tui.store.bulk import chunks
 from packweb_tui.store.database import Database
 from packweb_tui.store.engine import WRITE_OPTION
 from packweb_tui.store.models import (
