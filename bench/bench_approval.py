@@ -8,7 +8,7 @@ of 20 measured in the same process, before and after the approvals (the faster c
 
 Each engine runs in a fresh process, so that the first approval pays for starting the pool of
 hashing threads (as `packweb requests approve` does); a second approval over a second store
-then shows the same with the pool already started (as in the console, which warms it up).
+then shows the same with the pool already started (as in the console after a first approval).
 
     python bench/bench_approval.py [--requests 1000] [--pg-url URL | --no-pg]
 """
