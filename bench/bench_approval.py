@@ -45,7 +45,7 @@ async def make_store(url: str, count: int, seed: int) -> list[int]:
 
     from packweb_tui.domain.hostfile import parse_hosts
     from packweb_tui.domain.requests import parse_request_items
-    from packweb_tui.services.approval import pending_exact_ids
+    from packweb_tui.services.decisions.approve import pending_exact_ids
     from packweb_tui.services.establishments import add_establishment
     from packweb_tui.services.hosts import import_hosts
     from packweb_tui.services.requests import import_requests
@@ -98,7 +98,7 @@ def hash_floor(count: int) -> tuple[float, float]:
 
 
 async def approve(url: str, ids: list[int]) -> dict[str, float]:
-    from packweb_tui.services.approval import approve_requests
+    from packweb_tui.services.decisions.approve import approve_requests
     from packweb_tui.store.database import Database
 
     marks: list[float] = []

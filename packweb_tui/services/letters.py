@@ -1,9 +1,9 @@
 """Credentials letters in the store: what each one says (LetterContent, read in a few queries
 whatever the number of letters), which are still to deliver.
 
-A letter is created with its account (services/approval.py) and holds the plain password
-until it is delivered, by email (services/outbox.py) or on paper (the édition): then the
-password is wiped and only the account's hash remains."""
+A letter is created with its account (services/decisions/approve.py) and holds the plain
+password until it is delivered, by email (services/outbox.py) or on paper (the édition): then
+the password is wiped and only the account's hash remains."""
 
 from __future__ import annotations
 
