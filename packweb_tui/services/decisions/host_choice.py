@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from packweb_tui.domain.errors import InputError
 from packweb_tui.domain.requests import RequestStatus
 from packweb_tui.services import audit
-from packweb_tui.services.decisions.selection import SelectedRequest, read_requests
+from packweb_tui.services.decisions.selection import SelectedRequest, read_requests, unchanged
 from packweb_tui.services.matching import rematch_pending
 from packweb_tui.store.database import Database
 from packweb_tui.store.locks import take_decisions_lock
@@ -33,11 +33,7 @@ async def _set_host(
 ) -> None:
     result = await session.execute(
         update(_REQUESTS)
-        .where(
-            _REQUESTS.c.id == row.id,
-            _REQUESTS.c.status == RequestStatus.PENDING,
-            _REQUESTS.c.version == row.version,
-        )
+        .where(unchanged(row))
         .values(host_id=host_id, attached_by=attached_by, version=_REQUESTS.c.version + 1)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]

@@ -12,7 +12,12 @@ from packweb_tui.domain.decisions import SkipReason, check_rejection_reason, rej
 from packweb_tui.domain.requests import RequestStatus
 from packweb_tui.domain.wording import agree, plural
 from packweb_tui.services import audit
-from packweb_tui.services.decisions.selection import Skipped, outcome_lines, read_selection
+from packweb_tui.services.decisions.selection import (
+    Skipped,
+    outcome_lines,
+    read_selection,
+    unchanged,
+)
 from packweb_tui.services.matching import rematch_pending
 from packweb_tui.store.database import Database
 from packweb_tui.store.locks import take_decisions_lock
@@ -66,11 +71,7 @@ async def reject_requests(
                 continue
             result = await session.execute(
                 update(_REQUESTS)
-                .where(
-                    _REQUESTS.c.id == r.id,
-                    _REQUESTS.c.status == RequestStatus.PENDING,
-                    _REQUESTS.c.version == r.version,
-                )
+                .where(unchanged(r))
                 .values(
                     status=RequestStatus.REJECTED,
                     reject_reason=text,

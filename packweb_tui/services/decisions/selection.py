@@ -82,6 +82,16 @@ class SelectedRequest:
         )
 
 
+def unchanged(request: SelectedRequest) -> ColumnElement[bool]:
+    """The condition of a write to `request`: still pending and as it was read (same
+    version). A write that changes no row means that someone came in between."""
+    return and_(
+        _REQUESTS.c.id == request.id,
+        _REQUESTS.c.status == RequestStatus.PENDING,
+        _REQUESTS.c.version == request.version,
+    )
+
+
 # Each column named as SelectedRequest's field.
 _SELECTED = (
     select(
