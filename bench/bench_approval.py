@@ -8,7 +8,7 @@ of 20 measured in the same process, before and after the approvals (the faster c
 
 Each engine runs in a fresh process, so that the first approval pays for starting the pool of
 hashing threads (as `packweb requests approve` does); a second approval over a second store
-then shows the same with the pool already started (as in the console, which warms it up).
+then shows the same with the pool already started (as in the console after a first approval).
 
     python bench/bench_approval.py [--requests 1000] [--pg-url URL | --no-pg]
 """
@@ -45,7 +45,7 @@ async def make_store(url: str, count: int, seed: int) -> list[int]:
 
     from packweb_tui.domain.hostfile import parse_hosts
     from packweb_tui.domain.requests import parse_request_items
-    from packweb_tui.services.approval import pending_exact_ids
+    from packweb_tui.services.decisions.approve import pending_exact_ids
     from packweb_tui.services.establishments import add_establishment
     from packweb_tui.services.hosts import import_hosts
     from packweb_tui.services.requests import import_requests
@@ -98,7 +98,7 @@ def hash_floor(count: int) -> tuple[float, float]:
 
 
 async def approve(url: str, ids: list[int]) -> dict[str, float]:
-    from packweb_tui.services.approval import approve_requests
+    from packweb_tui.services.decisions.approve import approve_requests
     from packweb_tui.store.database import Database
 
     marks: list[float] = []

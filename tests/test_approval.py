@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from packweb_tui.domain.credentials import PASSWORD_PATTERN
 from packweb_tui.domain.decisions import (
     REJECTION_REASONS,
+    UNDECIDED,
     SkipReason,
     approval_obstacle,
     check_rejection_reason,
@@ -26,14 +27,14 @@ from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.requests import RequestStatus, parse_request_items
 from packweb_tui.services import passwords
 from packweb_tui.services.accounts import list_accounts
-from packweb_tui.services.approval import (
+from packweb_tui.services.decisions.approve import (
     approve_requests,
-    attach_host,
-    detach_host,
     pending_exact_ids,
     plan_approval,
-    reject_requests,
 )
+from packweb_tui.services.decisions.host_choice import attach_host, detach_host
+from packweb_tui.services.decisions.reject import reject_requests
+from packweb_tui.services.decisions.selection import APPROVABLE, read_requests
 from packweb_tui.services.establishments import add_establishment
 from packweb_tui.services.hosts import import_hosts
 from packweb_tui.services.requests import import_requests
@@ -206,7 +207,8 @@ def test_hash_is_argon2id_at_owasp_minimum() -> None:
 
 
 async def test_bulk_hashing_keeps_order_and_leaves_the_loop_free() -> None:
-    await passwords.warm_up()
+    # Every worker started and argon2 loaded first: the ticks then measure the hashing only.
+    await passwords.hash_passwords(["préchauffage"] * passwords.workers(), chunk_size=1)
     secrets_ = [f"secret-{n}" for n in range(12)]
     ticks = 0
     running = True
@@ -312,6 +314,81 @@ async def test_plan_counts_what_approval_will_do(db: Database) -> None:
     )
     assert await pending_exact_ids(db, UAI) == [ids["exact-1"], ids["exact-2"], ids["exact-4"]]
     assert await pending_exact_ids(db, OTHER) == []
+
+
+async def test_the_sql_and_the_rule_agree_on_what_may_be_approved(db: Database) -> None:
+    """APPROVABLE (SQL), the shared reader and `approval_obstacle` (Python) over a request
+    of every combination of what the rule reads: status, match kind, host (none, one without
+    an account, one with), hand (none, an empty name, an operator)."""
+    await add_establishment(db, UAI, "Lycée", "alice")
+    await add_establishment(db, OTHER, "Collège", "alice")
+    await import_hosts(db, parse_hosts(HOSTS.encode(), "h.csv"), "alice", "h.csv")
+    free, taken = await host_id(db, "100001"), await host_id(db, "100002")
+    now = utcnow()
+    facts: dict[str, tuple[RequestStatus, MatchKind, int | None, str | None]] = {
+        f"c{n}": combination
+        for n, combination in enumerate(
+            (status, kind, host, by)
+            for status in RequestStatus
+            for kind in MatchKind
+            for host in (None, free, taken)
+            for by in (None, "", "alice")
+        )
+    }
+    async with db.writing() as session:
+        eid = await session.scalar(select(Host.establishment_id).where(Host.id == taken))
+        account = await session.scalar(
+            insert(PortalAccount)
+            .values(
+                establishment_id=eid, login="a", password_hash="x", email="a@b.fr", created_by="a"
+            )
+            .returning(PortalAccount.id)
+        )
+        await session.execute(insert(AccountHost).values(account_id=account, host_id=taken))
+        await session.execute(
+            insert(AccountRequest),
+            [
+                {
+                    "portal_id": pid,
+                    "establishment_id": eid,
+                    "card_digits": "00001",
+                    "last_name": "Dupont",
+                    "first_name": "Marie",
+                    "email": "a@b.fr",
+                    "submitted_at": now,
+                    "status": status,
+                    "match_kind": kind,
+                    "host_id": host,
+                    "attached_by": by,
+                }
+                for pid, (status, kind, host, by) in facts.items()
+            ],
+        )
+        ids = dict(
+            (await session.execute(select(AccountRequest.portal_id, AccountRequest.id))).all()
+        )
+        by_sql = set((await session.scalars(select(AccountRequest.id).where(APPROVABLE))).all())
+        read = {r.id: r.obstacle for r in await read_requests(session, sorted(ids.values()))}
+    obstacles = {
+        ids[pid]: approval_obstacle(status, kind, host, by, host == taken)
+        for pid, (status, kind, host, by) in facts.items()
+    }
+    approvable = {rid for rid, obstacle in obstacles.items() if obstacle is None}
+    assert by_sql == approvable
+    assert read == obstacles
+    exact = {
+        ids[pid]
+        for pid, (status, kind, _, _) in facts.items()
+        if kind is MatchKind.EXACT and status is UNDECIDED
+    }
+    assert set(await pending_exact_ids(db, UAI)) == exact
+    # Every branch of the rule is met, so the agreement says something.
+    assert set(obstacles.values()) == {
+        None,
+        SkipReason.DECIDED,
+        SkipReason.HAS_ACCOUNT,
+        SkipReason.NOT_CONFIRMED,
+    }
 
 
 async def test_hand_attached_requests_are_approved(db: Database) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from packweb_tui import daemon
 from packweb_tui.config import Config, PortalConfig, SmtpConfig
-from packweb_tui.services.approval import approve_requests
+from packweb_tui.services.decisions.approve import approve_requests
 from packweb_tui.services.queue import pending_queue
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import Letter, LetterState, OutboxMessage, OutboxStatus

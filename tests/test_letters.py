@@ -17,7 +17,7 @@ from sqlalchemy import select
 from packweb_tui.domain.credentials import PASSWORD_PATTERN
 from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.letters import LetterContent, letter_html, letter_text
-from packweb_tui.services.approval import approve_requests
+from packweb_tui.services.decisions.approve import approve_requests
 from packweb_tui.services.letter_pdf import (
     IN_PROCESS_UP_TO,
     MARGIN,

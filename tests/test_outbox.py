@@ -24,7 +24,8 @@ from packweb_tui.cli import cli
 from packweb_tui.config import Config, PortalConfig, SmtpConfig, load_config
 from packweb_tui.domain.errors import InputError
 from packweb_tui.domain.letters import LetterContent
-from packweb_tui.services.approval import approve_requests, reject_requests
+from packweb_tui.services.decisions.approve import approve_requests
+from packweb_tui.services.decisions.reject import reject_requests
 from packweb_tui.services.establishments import add_establishment
 from packweb_tui.services.mail import (
     AddressError,

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from packweb_tui.config import Config
-from packweb_tui.services.approval import approve_requests
+from packweb_tui.services.decisions.approve import approve_requests
 from packweb_tui.services.queue import pending_queue
 from packweb_tui.store.database import Database
 from packweb_tui.tui.app import PackWebApp

@@ -152,7 +152,7 @@ def letters_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
     from sqlalchemy import update
 
-    from packweb_tui.services.approval import approve_requests
+    from packweb_tui.services.decisions.approve import approve_requests
     from packweb_tui.services.queue import pending_queue
     from packweb_tui.store.database import Database
     from packweb_tui.store.models import Letter

@@ -82,7 +82,11 @@ def requests_approve(ctx: Context, ids: tuple[int, ...], all_exact: bool, uai: s
 
     Seules sont acceptées les demandes au rapprochement exact ou dont l'hôte a été choisi à la
     main ; les autres sont ignorées et listées avec leur motif."""
-    from packweb_tui.services.approval import ApprovalReport, approve_requests, pending_exact_ids
+    from packweb_tui.services.decisions.approve import (
+        ApprovalReport,
+        approve_requests,
+        pending_exact_ids,
+    )
 
     if bool(ids) == all_exact:
         fail("indiquez des numéros de demande ou --all-exact, l'un ou l'autre")
@@ -116,7 +120,7 @@ def requests_approve(ctx: Context, ids: tuple[int, ...], all_exact: bool, uai: s
 @pass_context
 def requests_reject(ctx: Context, ids: tuple[int, ...], reason: str, uai: str | None) -> None:
     """Refuse les demandes ID... ; chaque demandeur est prévenu par courriel."""
-    from packweb_tui.services.approval import reject_requests
+    from packweb_tui.services.decisions.reject import reject_requests
 
     report = run(ctx, lambda d: reject_requests(d, ids, reason, ctx.operator, uai=uai))
     for line in report.summary_lines():

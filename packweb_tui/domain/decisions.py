@@ -36,6 +36,14 @@ _SKIP_LABELS = {
 }
 
 
+# The one rule of which requests may be approved, written once: `approval_obstacle` below,
+# and its SQL twin `APPROVABLE` (services/decisions/selection.py), built from these two
+# constants; a test checks on both engines that the two select the same requests.
+UNDECIDED = RequestStatus.PENDING  # the only status a decision applies to
+# The match kinds that attach a host without an operator's hand: the rule that never breaks.
+CONFIRMING_KINDS = frozenset({MatchKind.EXACT})
+
+
 def approval_obstacle(
     status: RequestStatus,
     match_kind: MatchKind,
@@ -46,11 +54,11 @@ def approval_obstacle(
     """None if the request may get an account now, else why not. Approvable: pending, with
     a host that has no account yet, attached either by an `exact` match or by an operator's
     hand; never a host the store guessed (the rule that never breaks)."""
-    if status is not RequestStatus.PENDING:
+    if status is not UNDECIDED:
         return SkipReason.DECIDED
     if host_id is not None and host_has_account:
         return SkipReason.HAS_ACCOUNT
-    if host_id is None or (match_kind is not MatchKind.EXACT and not attached_by):
+    if host_id is None or (match_kind not in CONFIRMING_KINDS and not attached_by):
         return SkipReason.NOT_CONFIRMED
     return None
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from packweb_tui.services.establishments import require_establishment
-from packweb_tui.services.matching import chunks
+from packweb_tui.store.bulk import chunks
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import (
     AccountHost,

@@ -1,9 +1,9 @@
 """Credentials letters in the store: what each one says (LetterContent, read in a few queries
 whatever the number of letters), which are still to deliver.
 
-A letter is created with its account (services/approval.py) and holds the plain password
-until it is delivered, by email (services/outbox/) or on paper (the édition): then the
-password is wiped and only the account's hash remains."""
+A letter is created with its account (services/decisions/approve.py) and holds the plain
+password until it is delivered, by email (services/outbox/) or on paper (the édition): then
+the password is wiped and only the account's hash remains."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from packweb_tui.domain.letters import LetterContent, letter_text, subject_for
 from packweb_tui.services import audit
 from packweb_tui.services.errors import OperationalError, file_failure
 from packweb_tui.services.establishments import address_lines, require_establishment
-from packweb_tui.services.matching import chunks
+from packweb_tui.store.bulk import chunks
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import (
     AccountHost,

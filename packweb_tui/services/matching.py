@@ -4,8 +4,8 @@ never one per request."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from packweb_tui.domain.matching import HostFacts, MatchKind, MatchResult, match_request
 from packweb_tui.domain.names import fold_name
 from packweb_tui.domain.requests import RequestStatus
+from packweb_tui.store.bulk import chunks
 from packweb_tui.store.locks import take_decisions_lock
 from packweb_tui.store.models import (
     AccountHost,
@@ -22,17 +23,8 @@ from packweb_tui.store.models import (
     table_of,
 )
 
-_CHUNK = 5_000  # bound on IN (...) lists: SQLite and asyncpg both cap bound parameters
 _REQUESTS = table_of(AccountRequest)
 _CANDIDATES = table_of(RequestCandidate)
-
-
-_T = TypeVar("_T")
-
-
-def chunks(items: Sequence[_T], size: int = _CHUNK) -> Iterable[Sequence[_T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 async def rematch_pending(session: AsyncSession, establishment_id: int) -> dict[MatchKind, int]:

@@ -81,21 +81,6 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
-def shutdown_pool() -> None:
-    """Stop the worker threads (they start again on the next hashing)."""
-    global _pool
-    with _pool_lock:
-        if _pool is not None:
-            _pool.shutdown(wait=True, cancel_futures=True)
-        _pool = None
-
-
-async def warm_up() -> None:
-    """Start every worker and load argon2, so that the first bulk hashing does not pay for
-    it. The console may call it at start."""
-    await hash_passwords(["préchauffage"] * workers(), chunk_size=1)
-
-
 async def hash_passwords(passwords: Sequence[str], chunk_size: int | None = None) -> list[str]:
     """Hashes of `passwords`, in order, computed on every core."""
     hashes: list[str] = []

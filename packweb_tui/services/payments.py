@@ -19,8 +19,7 @@ from packweb_tui.domain.wording import plural
 from packweb_tui.services import audit
 from packweb_tui.services.establishments import known_establishments
 from packweb_tui.services.files import read_input_file
-from packweb_tui.services.matching import chunks
-from packweb_tui.store.bulk import execute_many
+from packweb_tui.store.bulk import chunks, execute_many
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import Establishment, Host, Payment, PaymentTarget, table_of
 from packweb_tui.store.types import utcnow

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from packweb_tui.domain.decisions import UNDECIDED, approval_obstacle
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.requests import ANSWER_DELAY_HOURS
 
@@ -37,9 +38,15 @@ class QueueRow:
 
     @property
     def approvable(self) -> bool:
-        """What approve_requests will accept: `exact`, or a host attached by hand."""
-        return self.host_id is not None and (
-            self.match_kind == MatchKind.EXACT or self.attached_by is not None
+        """What approve_requests will accept (`approval_obstacle`): `exact`, or a host
+        attached by hand. The queue does not read the hosts' accounts: matching already
+        classes an automatic match to a host with one as `has_account`, and of a host chosen
+        by hand that has one, the approval says so."""
+        return (
+            approval_obstacle(
+                UNDECIDED, self.match_kind, self.host_id, self.attached_by, host_has_account=False
+            )
+            is None
         )
 
 

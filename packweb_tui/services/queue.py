@@ -3,7 +3,7 @@ them: light rows for the whole queue (two queries, whatever its length), the det
 request beside its candidate hosts, and a search of the establishment's hosts for attaching
 one by hand.
 
-Nothing here writes: the decisions go through services/approval.py."""
+Nothing here writes: the decisions go through services/decisions/."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, select, text
 
+from packweb_tui.domain.decisions import approval_obstacle
 from packweb_tui.domain.hosts import HostKind, HostMode
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.names import fold_name
@@ -91,10 +92,19 @@ class RequestDetail:
 
     @property
     def approvable(self) -> bool:
+        """What approve_requests will accept (`approval_obstacle`), as the detail's verdict
+        says it. Its words speak of the host's confirmation only: of a host chosen by hand
+        that already has an account, the approval says so."""
+        attached = self.attached
         return (
-            self.status == RequestStatus.PENDING
-            and self.attached is not None
-            and (self.match_kind == MatchKind.EXACT or self.attached_by is not None)
+            approval_obstacle(
+                self.status,
+                self.match_kind,
+                attached.id if attached is not None else None,
+                self.attached_by,
+                host_has_account=False,
+            )
+            is None
         )
 
 

@@ -20,7 +20,8 @@ from packweb_tui.services import audit
 from packweb_tui.services.digest import queue_requests_digest
 from packweb_tui.services.establishments import known_establishments
 from packweb_tui.services.files import read_input_file
-from packweb_tui.services.matching import chunks, rematch_pending
+from packweb_tui.services.matching import rematch_pending
+from packweb_tui.store.bulk import chunks
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import (
     AccountRequest,

@@ -1,4 +1,5 @@
-"""One statement for many rows (an executemany) at the driver's speed.
+"""Statements over many rows: an executemany at the driver's speed, and the cutting of long
+`IN (...)` lists.
 
 `session.execute(statement, rows)` makes SQLAlchemy build and convert every parameter of every
 row: for 100,000 hosts that is most of an import's time. Here the statement is compiled once,
@@ -7,11 +8,21 @@ executemany gets plain tuples. Same SQL, same stored values."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Delete, Insert, Update
+
+_CHUNK = 5_000  # bound on IN (...) lists: SQLite and asyncpg both cap bound parameters
+
+_T = TypeVar("_T")
+
+
+def chunks(items: Sequence[_T], size: int = _CHUNK) -> Iterable[Sequence[_T]]:
+    """`items` cut in slices of at most `size`, in order: one query each."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 async def execute_many(

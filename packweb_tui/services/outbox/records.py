@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from packweb_tui.services import audit
 from packweb_tui.services.letters import UNDELIVERED, LetterSource
-from packweb_tui.services.matching import chunks
 from packweb_tui.services.outbox.report import DeliveryReport, Undelivered
 from packweb_tui.services.outbox.smtp import Refused
+from packweb_tui.store.bulk import chunks
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import (
     AccountRequest,

@@ -284,7 +284,7 @@ class RequestsPane(OverviewPane):
     @work(group="decisions", exclusive=True)
     async def approve(self, ids: Sequence[int]) -> None:
         """Count, confirm, approve in the background with a progress bar, sum up."""
-        from packweb_tui.services.approval import approve_requests, plan_approval
+        from packweb_tui.services.decisions.approve import approve_requests, plan_approval
         from packweb_tui.tui.screens.decisions import (
             ConfirmScreen,
             ProgressScreen,
@@ -347,7 +347,7 @@ class RequestsPane(OverviewPane):
     @work(group="decisions", exclusive=True)
     async def reject(self, ids: Sequence[int]) -> None:
         """Choose or type a reason, confirm, reject, sum up."""
-        from packweb_tui.services.approval import reject_requests
+        from packweb_tui.services.decisions.reject import reject_requests
         from packweb_tui.tui.screens.decisions import ConfirmScreen, ReasonScreen
 
         db, uai = self.db, self.uai

@@ -19,7 +19,7 @@ from packweb_tui.tui.css import css_paths
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from packweb_tui.services.approval import ApprovalPlan, ApprovalReport
+    from packweb_tui.services.decisions.approve import ApprovalPlan, ApprovalReport
 
 OTHER_REASON = "other"
 

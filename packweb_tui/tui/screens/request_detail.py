@@ -234,7 +234,7 @@ class RequestDetailScreen(Screen["tuple[str, int] | None"]):
         self.run_worker(self._attach_work(host), group="detail-write", exclusive=True)
 
     async def _attach_work(self, host: HostView) -> None:
-        from packweb_tui.services.approval import attach_host
+        from packweb_tui.services.decisions.host_choice import attach_host
 
         try:
             await attach_host(self.db, self.request_id, host.id, self.operator)
@@ -246,7 +246,7 @@ class RequestDetailScreen(Screen["tuple[str, int] | None"]):
 
     def action_detach(self) -> None:
         async def detach() -> None:
-            from packweb_tui.services.approval import detach_host
+            from packweb_tui.services.decisions.host_choice import detach_host
 
             try:
                 await detach_host(self.db, self.request_id, self.operator)

@@ -1,9 +1,9 @@
-"""Deciding account requests: the bulk approval (accounts, initial passwords, letters), the
-rejection (the requester is told by email), and the operator's hand choice of a request's host.
+"""Approving account requests in bulk: for each one that may be approved, an account, its
+initial password and its credentials letter.
 
 Safety, on SQLite and PostgreSQL alike:
-- Each request is claimed with a conditional UPDATE (still pending, same version as when it
-  was read) inside the transaction that creates its account: two operators approving
+- Each request is claimed with a conditional UPDATE (still approvable, same version as when
+  it was read) inside the transaction that creates its account: two operators approving
   overlapping selections at the same moment create each account once; the loser of a claim
   reports the request as taken by someone else.
 - Requests are approved in batches, each one transaction holding the claims, the accounts,
@@ -19,27 +19,28 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import bindparam, exists, insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from packweb_tui.domain.credentials import first_free_login, login_base, new_password
-from packweb_tui.domain.decisions import (
-    SkipReason,
-    approval_obstacle,
-    check_rejection_reason,
-    rejection_message,
-)
-from packweb_tui.domain.errors import InputError
+from packweb_tui.domain.decisions import UNDECIDED, SkipReason
 from packweb_tui.domain.letters import subject_for
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.requests import RequestStatus
 from packweb_tui.domain.wording import agree, plural
 from packweb_tui.services import audit
+from packweb_tui.services.decisions.selection import (
+    APPROVABLE,
+    SelectedRequest,
+    Skipped,
+    outcome_lines,
+    read_selection,
+)
 from packweb_tui.services.establishments import require_establishment
-from packweb_tui.services.matching import chunks, rematch_pending
+from packweb_tui.services.matching import rematch_pending
 from packweb_tui.services.passwords import hash_batches
+from packweb_tui.store.bulk import chunks
 from packweb_tui.store.database import Database
 from packweb_tui.store.locks import take_decisions_lock
 from packweb_tui.store.models import (
@@ -47,13 +48,11 @@ from packweb_tui.store.models import (
     AccountRequest,
     CredentialsState,
     Establishment,
-    Host,
     Letter,
     LetterState,
     OutboxMessage,
     OutboxStatus,
     PortalAccount,
-    PortalSettings,
     UsedLogin,
     table_of,
 )
@@ -66,18 +65,16 @@ BATCH_SIZE = 100
 _REQUESTS = table_of(AccountRequest)
 _ACCOUNTS = table_of(PortalAccount)
 _LETTERS = table_of(Letter)
-_ACCOUNT_HOSTS = table_of(AccountHost)
 
-# The claim of a request for approval: still pending, unchanged since it was read, its host
-# still without an account. One statement, so that no other writer can come in between;
-# exactly one row updated means the request is ours.
+# The claim of a request for approval: still approvable (pending, its host still without an
+# account...), unchanged since it was read. One statement, so that no other writer can come
+# in between; exactly one row updated means the request is ours.
 _CLAIM = (
     update(_REQUESTS)
     .where(
         _REQUESTS.c.id == bindparam("rid"),
-        _REQUESTS.c.status == RequestStatus.PENDING,
         _REQUESTS.c.version == bindparam("v"),
-        ~exists().where(_ACCOUNT_HOSTS.c.host_id == bindparam("hid")),
+        APPROVABLE,
     )
     .values(
         status=bindparam("status"),
@@ -92,12 +89,6 @@ Progress = Callable[[int, int], object]
 
 
 @dataclass(frozen=True, slots=True)
-class Skipped:
-    request_id: int
-    reason: SkipReason
-
-
-@dataclass(frozen=True, slots=True)
 class ApprovalItem:
     """A request that can be approved, as read before the approval starts."""
 
@@ -108,6 +99,21 @@ class ApprovalItem:
     last_name: str  # the card holder's names, as the canteen system spells them
     first_name: str
     email: str
+
+    @classmethod
+    def of(cls, request: SelectedRequest) -> ApprovalItem:
+        """The item of a request that may be approved (so it has a host)."""
+        assert request.host_id is not None and request.host_last_name is not None
+        assert request.host_first_name is not None
+        return cls(
+            request.id,
+            request.version,
+            request.establishment_id,
+            request.host_id,
+            request.host_last_name,
+            request.host_first_name,
+            request.email,
+        )
 
 
 @dataclass
@@ -151,7 +157,7 @@ class ApprovalReport:
 
     def summary_lines(self) -> list[str]:
         """French lines for an operator: what was created, what was left and why."""
-        return _summary(
+        return outcome_lines(
             f"{plural(len(self.created), 'compte créé', 'comptes créés')}, "
             f"{agree(len(self.created), 'avec sa', 'chacun avec sa')} lettre d'identifiants "
             "en attente d'envoi."
@@ -159,32 +165,6 @@ class ApprovalReport:
             else "Aucun compte créé.",
             self.skipped,
         )
-
-
-@dataclass
-class RejectionReport:
-    requested: int
-    rejected: list[int] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-
-    def summary_lines(self) -> list[str]:
-        return _summary(
-            f"{plural(len(self.rejected), 'demande refusée', 'demandes refusées')}, "
-            f"{agree(len(self.rejected), 'le demandeur', 'chaque demandeur')} prévenu par "
-            "courriel (message en file d'attente)."
-            if self.rejected
-            else "Aucune demande refusée.",
-            self.skipped,
-        )
-
-
-def _summary(head: str, skipped: list[Skipped]) -> list[str]:
-    """`head`, then the lines left aside and why."""
-    lines = [head]
-    if skipped:
-        lines.append(f"{plural(len(skipped), 'ligne ignorée', 'lignes ignorées')} :")
-        lines.extend(_reason_lines(skipped))
-    return lines
 
 
 def _counts(skipped: Iterable[Skipped]) -> dict[SkipReason, int]:
@@ -198,49 +178,13 @@ def _reasons(skipped: Iterable[Skipped]) -> str:
     return ", ".join(f"{n} {reason.label}" for reason, n in _counts(skipped).items())
 
 
-def _reason_lines(skipped: Iterable[Skipped]) -> list[str]:
-    by_reason: dict[SkipReason, list[int]] = defaultdict(list)
-    for s in skipped:
-        by_reason[s.reason].append(s.request_id)
-    return [
-        f"  {len(ids)} {reason.label} : " + ", ".join(f"n° {i}" for i in sorted(ids))
-        for reason, ids in by_reason.items()
-    ]
-
-
-def _unique(ids: Iterable[int]) -> list[int]:
-    return list(dict.fromkeys(ids))
-
-
-async def _check_selection(
-    session: AsyncSession, wanted: Sequence[int], found: dict[int, int], uai: str | None
-) -> None:
-    """InputError for ids that name no request, or a request of another establishment than
-    `uai`: nothing is done then."""
-    if not wanted:
-        raise InputError("aucune demande indiquée")
-    if unknown := [i for i in wanted if i not in found]:
-        unknown_ = agree(len(unknown), "demande inconnue", "demandes inconnues")
-        raise InputError(f"{unknown_} : " + ", ".join(f"n° {i}" for i in unknown))
-    if uai is not None:
-        establishment = await require_establishment(session, uai)
-        if elsewhere := [i for i in wanted if found[i] != establishment.id]:
-            raise InputError(
-                ", ".join(f"n° {i}" for i in elsewhere)
-                + f" : {agree(len(elsewhere), 'demande', 'demandes')} d'un autre "
-                f"établissement que {establishment.uai}"
-            )
-
-
 async def pending_exact_ids(db: Database, uai: str | None = None) -> list[int]:
-    """Every pending request with an `exact` match (of one establishment if `uai`), oldest
-    first: what `requests approve --all-exact` takes."""
+    """Every undecided request whose match is `exact` (of one establishment if `uai`), oldest
+    first: what `requests approve --all-exact` takes. Not only the approvable ones: an exact
+    request whose host got an account since is then listed by the approval with its reason."""
     query = (
         select(AccountRequest.id)
-        .where(
-            AccountRequest.status == RequestStatus.PENDING,
-            AccountRequest.match_kind == MatchKind.EXACT,
-        )
+        .where(AccountRequest.status == UNDECIDED, AccountRequest.match_kind == MatchKind.EXACT)
         .order_by(AccountRequest.submitted_at, AccountRequest.id)
     )
     async with db.reading() as session:
@@ -255,58 +199,23 @@ async def plan_approval(
 ) -> ApprovalPlan:
     """Read the selected requests and sort them into those an approval would take and those
     it would leave aside (see `approval_obstacle`). InputError for unknown ids."""
-    ids = _unique(request_ids)
     async with db.reading() as session:
-        rows: list[Any] = []
-        for part in chunks(ids):
-            rows.extend(
-                (
-                    await session.execute(
-                        select(
-                            AccountRequest.id,
-                            AccountRequest.status,
-                            AccountRequest.match_kind,
-                            AccountRequest.host_id,
-                            AccountRequest.attached_by,
-                            AccountRequest.version,
-                            AccountRequest.establishment_id,
-                            AccountRequest.email,
-                            Host.last_name,
-                            Host.first_name,
-                        )
-                        .outerjoin(Host, Host.id == AccountRequest.host_id)
-                        .where(AccountRequest.id.in_(part))
-                    )
-                ).all()
-            )
-        await _check_selection(session, ids, {r.id: r.establishment_id for r in rows}, uai)
-        with_account = await _hosts_with_account(session, [r.host_id for r in rows if r.host_id])
+        selected = await read_selection(session, request_ids, uai)
     items: list[ApprovalItem] = []
     skipped: list[Skipped] = []
     hosts_taken: set[int] = set()
     # By id: of two selected requests for one host, the older gets the account.
-    for r in sorted(rows, key=lambda r: r.id):
-        reason = approval_obstacle(
-            r.status, r.match_kind, r.host_id, r.attached_by, r.host_id in with_account
-        )
+    for r in selected:
+        reason = r.obstacle
         if reason is None and r.host_id in hosts_taken:
             reason = SkipReason.SAME_HOST
         if reason is not None:
             skipped.append(Skipped(r.id, reason))
             continue
-        hosts_taken.add(r.host_id)
-        items.append(
-            ApprovalItem(
-                r.id,
-                r.version,
-                r.establishment_id,
-                r.host_id,
-                r.last_name,
-                r.first_name,
-                r.email,
-            )
-        )
-    return ApprovalPlan(items, skipped, {r.establishment_id for r in rows})
+        item = ApprovalItem.of(r)
+        hosts_taken.add(item.host_id)
+        items.append(item)
+    return ApprovalPlan(items, skipped, {r.establishment_id for r in selected})
 
 
 async def approve_requests(
@@ -390,7 +299,7 @@ async def _approve_batch(
         ):
             result = await connection.execute(
                 _CLAIM,
-                {"rid": item.request_id, "v": item.version, "hid": item.host_id, **values},
+                {"rid": item.request_id, "v": item.version, **values},
             )
             if result.rowcount == 1:
                 claimed.append((item, password, password_hash))
@@ -572,195 +481,3 @@ async def _logins_starting_with(session: AsyncSession, bases: set[str]) -> set[s
             ).all()
         )
     return found
-
-
-async def reject_requests(
-    db: Database,
-    request_ids: Iterable[int],
-    reason: str,
-    operator: str,
-    *,
-    uai: str | None = None,
-) -> RejectionReport:
-    """Reject the selected pending requests with `reason` (required: the requester reads
-    it), in one transaction: each is marked rejected, an email telling its requester is
-    queued in the outbox, an audit entry is kept, and the pending requests of the
-    establishments concerned are matched again (a duplicate may no longer be one). Requests
-    already decided are listed in the report. InputError, and nothing done, for an empty
-    reason or an id that names no request."""
-    text = check_rejection_reason(reason)
-    ids = _unique(request_ids)
-    report = RejectionReport(requested=len(ids))
-    rejected: dict[int, list[int]] = defaultdict(list)
-    skipped: list[Skipped] = []
-    async with db.writing() as session:
-        await take_decisions_lock(session)
-        rows: list[Any] = []
-        for part in chunks(ids):
-            rows.extend(
-                (
-                    await session.execute(
-                        select(
-                            AccountRequest.id,
-                            AccountRequest.status,
-                            AccountRequest.version,
-                            AccountRequest.establishment_id,
-                            AccountRequest.email,
-                            AccountRequest.last_name,
-                            AccountRequest.first_name,
-                            AccountRequest.card_digits,
-                            Establishment.name,
-                            PortalSettings.school_email,
-                        )
-                        .join(Establishment, Establishment.id == AccountRequest.establishment_id)
-                        .outerjoin(
-                            PortalSettings,
-                            PortalSettings.establishment_id == AccountRequest.establishment_id,
-                        )
-                        .where(AccountRequest.id.in_(part))
-                    )
-                ).all()
-            )
-        await _check_selection(session, ids, {r.id: r.establishment_id for r in rows}, uai)
-        now = utcnow()
-        for r in sorted(rows, key=lambda r: r.id):
-            if r.status is not RequestStatus.PENDING:
-                skipped.append(Skipped(r.id, SkipReason.DECIDED))
-                continue
-            result = await session.execute(
-                update(_REQUESTS)
-                .where(
-                    _REQUESTS.c.id == r.id,
-                    _REQUESTS.c.status == RequestStatus.PENDING,
-                    _REQUESTS.c.version == r.version,
-                )
-                .values(
-                    status=RequestStatus.REJECTED,
-                    reject_reason=text,
-                    decided_at=now,
-                    decided_by=operator,
-                    version=_REQUESTS.c.version + 1,
-                )
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                skipped.append(Skipped(r.id, SkipReason.CHANGED))
-                continue
-            subject, body = rejection_message(
-                r.name, r.last_name, r.first_name, r.card_digits, text, r.school_email
-            )
-            session.add(
-                OutboxMessage(
-                    kind="rejection",
-                    request_id=r.id,
-                    to_addr=r.email,
-                    subject=subject,
-                    body=body,
-                    status=OutboxStatus.QUEUED,
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-            )
-            rejected[r.establishment_id].append(r.id)
-        for establishment_id, request_ids_ in sorted(rejected.items()):
-            audit.record(
-                session,
-                operator,
-                "requests.reject",
-                "account_request",
-                request_ids_,
-                establishment_id,
-                reason=text,
-            )
-            await rematch_pending(session, establishment_id)
-    report.rejected = sorted(i for ids_ in rejected.values() for i in ids_)
-    report.skipped = skipped
-    return report
-
-
-async def _pending_request(session: AsyncSession, request_id: int) -> Any:
-    row = (
-        await session.execute(
-            select(
-                AccountRequest.id,
-                AccountRequest.status,
-                AccountRequest.version,
-                AccountRequest.establishment_id,
-                AccountRequest.host_id,
-                AccountRequest.attached_by,
-            ).where(AccountRequest.id == request_id)
-        )
-    ).one_or_none()
-    if row is None:
-        raise InputError(f"demande n° {request_id} inconnue")
-    if row.status is not RequestStatus.PENDING:
-        raise InputError(f"demande n° {request_id} déjà {row.status.label.lower()}")
-    return row
-
-
-async def _set_host(
-    session: AsyncSession, row: Any, host_id: int | None, attached_by: str | None
-) -> None:
-    result = await session.execute(
-        update(_REQUESTS)
-        .where(
-            _REQUESTS.c.id == row.id,
-            _REQUESTS.c.status == RequestStatus.PENDING,
-            _REQUESTS.c.version == row.version,
-        )
-        .values(host_id=host_id, attached_by=attached_by, version=_REQUESTS.c.version + 1)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise InputError(f"demande n° {row.id} modifiée entre-temps : réessayez")
-
-
-async def attach_host(db: Database, request_id: int, host_id: int, operator: str) -> None:
-    """The operator's hand choice of the host a pending request is for (a `probable`,
-    `ambiguous` or `mismatch` request checked by a person): the request may then be approved.
-    The host must be of the request's establishment. InputError otherwise."""
-    async with db.writing() as session:
-        await take_decisions_lock(session)
-        row = await _pending_request(session, request_id)
-        host = (
-            await session.execute(
-                select(Host.id, Host.establishment_id, Host.card).where(Host.id == host_id)
-            )
-        ).one_or_none()
-        if host is None:
-            raise InputError(f"hôte n° {host_id} inconnu")
-        if host.establishment_id != row.establishment_id:
-            raise InputError(
-                f"la carte {host.card} n'est pas de l'établissement de la demande n° {request_id}"
-            )
-        await _set_host(session, row, host_id, operator)
-        audit.record(
-            session,
-            operator,
-            "request.attach",
-            "account_request",
-            [request_id],
-            row.establishment_id,
-            host_id=host_id,
-            card=host.card,
-            previous_host_id=row.host_id,
-        )
-
-
-async def detach_host(db: Database, request_id: int, operator: str) -> None:
-    """Undo the operator's hand choice of a pending request's host: the request goes back to
-    what matching says of it. InputError if no host was chosen by hand."""
-    async with db.writing() as session:
-        await take_decisions_lock(session)
-        row = await _pending_request(session, request_id)
-        if not row.attached_by:
-            raise InputError(f"demande n° {request_id} : aucun hôte choisi à la main")
-        await _set_host(session, row, None, None)
-        audit.record(
-            session,
-            operator,
-            "request.detach",
-            "account_request",
-            [request_id],
-            row.establishment_id,
-            previous_host_id=row.host_id,
-        )
-        await rematch_pending(session, row.establishment_id)
