@@ -150,9 +150,9 @@ def worker(urls: list[str], count: int, samples: int) -> None:
 
 # --- driver -----------------------------------------------------------------------------------
 def run_worker(urls: list[str], count: int, samples: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--worker", "--requests", str(count)]
     done = subprocess.run(
-        [sys.executable, __file__, "--worker", "--requests", str(count)]
-        + ["--samples", str(samples), *urls],
+        [*command, "--samples", str(samples), *urls],
         capture_output=True,
         text=True,
     )
