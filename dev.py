@@ -78,7 +78,7 @@ def main(argv: list[str]) -> int:
         "ruff": [py, "-m", "ruff", "check", "."],
         "ruff format": [py, "-m", "ruff", "format", "--check", "."],
         "mypy": [py, "-m", "mypy"],
-        # the one-way layers of architecture.md, as contracts in pyproject.toml
+        # the one-way layers of docs/architecture.md, as contracts in pyproject.toml
         "import-linter": [str(python.parent / "lint-imports")],
     }
     for name, args in checks.items():

@@ -10,7 +10,10 @@ Each engine runs in a fresh process, so that the first approval pays for startin
 hashing threads (as `packweb requests approve` does); a second approval over a second store
 then shows the same with the pool already started (as in the console after a first approval).
 
-    python bench/bench_approval.py [--requests 1000] [--pg-url URL | --no-pg]
+    python bench/bench_approval.py [--requests 1000] [--pg-url URL | --no-pg] [--quick]
+
+--quick: 20 requests, 3 hash samples, SQLite only (a few seconds): every step still runs, so
+the test suite can tell that the benchmark works; its ratio means little at that size.
 """
 
 from __future__ import annotations
@@ -82,14 +85,15 @@ async def make_store(url: str, count: int, seed: int) -> list[int]:
     return ids
 
 
-def hash_floor(count: int) -> tuple[float, float]:
-    """One hash (median of SAMPLES, after three to warm up) and the floor for `count`."""
+def hash_floor(count: int, samples_count: int) -> tuple[float, float]:
+    """One hash (median of `samples_count`, after three to warm up) and the floor for
+    `count`."""
     from packweb_tui.services.passwords import hash_password, workers
 
     for _ in range(3):
         hash_password("échauffement")
     samples = []
-    for n in range(SAMPLES):
+    for n in range(samples_count):
         start = time.perf_counter()
         hash_password(f"Kp7m-X2qr-9tzh-W{n}")
         samples.append(time.perf_counter() - start)
@@ -117,14 +121,14 @@ async def approve(url: str, ids: list[int]) -> dict[str, float]:
     }
 
 
-async def run_engine(urls: list[str], count: int) -> dict[str, Any]:
+async def run_engine(urls: list[str], count: int, samples: int) -> dict[str, Any]:
     from packweb_tui.services.passwords import workers
 
     stores = [await make_store(url, count, seed) for seed, url in enumerate(urls)]
-    before, _ = hash_floor(count)
+    before, _ = hash_floor(count, samples)
     cold = await approve(urls[0], stores[0])
     warm = await approve(urls[1], stores[1])
-    after, _ = hash_floor(count)
+    after, _ = hash_floor(count, samples)
     # The machine's speed drifts (frequency, neighbours): the faster measure is the floor,
     # which makes the target the stricter.
     one = min(before, after)
@@ -134,31 +138,35 @@ async def run_engine(urls: list[str], count: int) -> dict[str, Any]:
         "one_hash_after": after,
         "floor": one * count / workers(),
         "workers": workers(),
+        "samples": samples,
         "cold": cold,
         "warm": warm,
     }
 
 
-def worker(urls: list[str], count: int) -> None:
-    print(json.dumps(asyncio.run(run_engine(urls, count))))
+def worker(urls: list[str], count: int, samples: int) -> None:
+    print(json.dumps(asyncio.run(run_engine(urls, count, samples))))
 
 
 # --- driver -----------------------------------------------------------------------------------
-def run_worker(urls: list[str], count: int) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, __file__, "--worker", "--requests", str(count), *urls],
-        check=True,
+def run_worker(urls: list[str], count: int, samples: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--worker", "--requests", str(count)]
+    done = subprocess.run(
+        [*command, "--samples", str(samples), *urls],
         capture_output=True,
         text=True,
-    ).stdout
-    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    )
+    if done.returncode:
+        sys.stderr.write(done.stderr)  # the worker's own traceback says why
+        done.check_returncode()
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
 def report(engine: str, r: dict[str, Any], count: int) -> list[float]:
     print(f"{engine}:")
     print(
-        f"  one hash (median of {SAMPLES}, the faster of before and after: "
+        f"  one hash (median of {r['samples']}, the faster of before and after: "
         f"{r['one_hash_before'] * 1000:.1f} / {r['one_hash_after'] * 1000:.1f} ms) -> floor "
         f"{count} x {r['one_hash'] * 1000:.1f} ms / {r['workers']} cores = {r['floor']:.2f} s"
     )
@@ -205,25 +213,31 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--pg-url", default=PG_URL, help="PostgreSQL URL with ?schema=NAME")
     parser.add_argument("--no-pg", action="store_true", help="skip PostgreSQL")
+    parser.add_argument("--samples", type=int, default=SAMPLES, help="hashes timed for the floor")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, SQLite only")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("urls", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.urls, args.requests)
+        worker(args.urls, args.requests, args.samples)
         return
+    if args.quick:
+        args.requests, args.samples, args.no_pg = 20, 3, True
 
     print(f"machine: {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}")
     print(f"bulk approval of {args.requests} exact requests (new logins, hashes, letters)")
     ratios: list[float] = []
     with tempfile.TemporaryDirectory(prefix="packweb-bench-") as tmp:
         urls = [f"sqlite+aiosqlite:///{Path(tmp) / f'{n}.db'}" for n in "ab"]
-        ratios += report("SQLite", run_worker(urls, args.requests), args.requests)
+        ratios += report("SQLite", run_worker(urls, args.requests, args.samples), args.requests)
     if not args.no_pg:
         urls = pg_urls(args.pg_url)
         try:
             drop_pg_schemas(urls)
             ratios += report(
-                f"PostgreSQL ({args.pg_url})", run_worker(urls, args.requests), args.requests
+                f"PostgreSQL ({args.pg_url})",
+                run_worker(urls, args.requests, args.samples),
+                args.requests,
             )
         except (OSError, subprocess.CalledProcessError) as error:
             print(f"PostgreSQL skipped: {error}")
@@ -232,6 +246,8 @@ def main() -> None:
                 drop_pg_schemas(urls)
     worst = max(ratios)
     verdict = "OK" if worst <= TARGET_RATIO else "SLOWER THAN THE TARGET"
+    if args.quick:
+        verdict += " (quick mode: too small to judge)"
     print(f"target: within {TARGET_RATIO} x the hashing floor: worst {worst:.2f} x, {verdict}")
 
 

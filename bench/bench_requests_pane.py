@@ -11,7 +11,10 @@ Measures, and prints:
   to the filtered lines on screen.
 Targets (issue 3): first rows under 0.5 s, a filter keystroke under 50 ms, memory under 200 MB.
 
-    python bench/bench_requests_pane.py [--hosts 100000 --requests 10000 --runs 3]
+    python bench/bench_requests_pane.py [--hosts 100000 --requests 10000 --runs 3] [--quick]
+
+--quick: 500 hosts, 50 requests, one run of each, four keys in the pty, no warm-up session
+(a few seconds): every step still runs, so the test suite can tell that the benchmark works.
 """
 
 from __future__ import annotations
@@ -32,18 +35,14 @@ sys.path.insert(0, str(HERE))
 
 
 async def fill(data: Path, url: str) -> tuple[str, int]:
-    from packweb_tui.domain.tabular import read_table
-    from packweb_tui.services.establishments import add_establishment
+    from packweb_tui.services.demo import add_establishments
     from packweb_tui.services.hosts import import_hosts, read_hosts_file
     from packweb_tui.services.requests import import_requests, read_requests_file
     from packweb_tui.store.database import Database
 
     async with await Database.open(url) as db:
-        path = data / "establishments.csv"
-        table = read_table(path.read_bytes(), path.name, ("uai", "nom"), ("uai", "nom"))
-        uai = ""
-        for row in table.rows:
-            uai = (await add_establishment(db, row.get("uai"), row.get("nom"), "bench")).uai
+        # The file as datagen writes it, read as the demo reads it (one establishment).
+        (uai,) = await add_establishments(db, data / "establishments.csv", "bench")
         await import_hosts(db, read_hosts_file(data / "hosts.csv"), "bench", "hosts.csv")
         requests = read_requests_file(data / "requests.json")
         await import_requests(db, requests, "bench", "requests.json")
@@ -106,7 +105,12 @@ async def in_app(url: str) -> dict[str, float]:
     return figures
 
 
-def in_pty(url: str, timeout: float = 30.0) -> tuple[float, list[float]]:
+FILTER_KEYS = b"martin\x7f\x7f\x7f\x7f\x7f\x7f"  # typed after `/`, then erased
+
+
+def in_pty(
+    url: str, timeout: float = 30.0, typed: bytes = FILTER_KEYS
+) -> tuple[float, list[float]]:
     """In a pseudo-terminal (80x24, as over SSH, a fresh `python -m packweb_tui`): seconds
     from exec to the counts and the first rows on screen; then, once the store is open,
     the milliseconds from each key of a filter typed after `/` to the output of the
@@ -148,7 +152,7 @@ def in_pty(url: str, timeout: float = 30.0) -> tuple[float, list[float]]:
         os.write(fd, b"/")
         drain(0.3)
         keys = []
-        for key in b"martin\x7f\x7f\x7f\x7f\x7f\x7f":
+        for key in typed:
             t = time.perf_counter()
             os.write(fd, bytes([key]))
             keys.append(read_until((b"Concordance",), t, 5.0) * 1000)
@@ -165,12 +169,16 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, one run")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:  # one in-app measure in a fresh process (its own peak memory)
         figures = asyncio.run(in_app(args.worker))
         print(" ".join(f"{k}={v}" for k, v in figures.items()))
         return
+    typed = FILTER_KEYS
+    if args.quick:
+        args.hosts, args.requests, args.runs, typed = 500, 50, 1, b"ma\x7f\x7f"
     import subprocess
 
     from datagen import scale_dataset
@@ -185,27 +193,28 @@ def main() -> None:
         # The pending ones only (datagen also makes accounts and decided requests).
         runs = []
         for _ in range(args.runs):
-            out = (
-                subprocess.run(
-                    [sys.executable, __file__, "--worker", url],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                    env={**os.environ, "XDG_DATA_HOME": str(Path(tmp) / "xdg")},
-                )
-                .stdout.strip()
-                .splitlines()[-1]
+            done = subprocess.run(
+                [sys.executable, __file__, "--worker", url],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "XDG_DATA_HOME": str(Path(tmp) / "xdg")},
             )
+            if done.returncode:
+                sys.stderr.write(done.stderr)  # the worker's own traceback says why
+                done.check_returncode()
+            out = done.stdout.strip().splitlines()[-1]
             runs.append({k: float(v) for k, v in (p.split("=") for p in out.split())})
-        # As installed (pip byte-compiles a wheel): this machine sets PYTHONDONTWRITEBYTECODE,
-        # which would have every launch compile the package's sources again.
-        import compileall
+        if not args.quick:  # quick: the figures do not count, leave the sources as they are
+            # As installed (pip byte-compiles a wheel): this machine sets
+            # PYTHONDONTWRITEBYTECODE, which would have every launch compile the package's
+            # sources again.
+            import compileall
 
-        import packweb_tui
+            import packweb_tui
 
-        compileall.compile_dir(Path(packweb_tui.__file__).parent, quiet=1)
-        in_pty(url)  # warm the caches
-        sessions = [in_pty(url) for _ in range(args.runs)]
+            compileall.compile_dir(Path(packweb_tui.__file__).parent, quiet=1)
+            in_pty(url)  # warm the caches
+        sessions = [in_pty(url, typed=typed) for _ in range(args.runs)]
         launches = [launch for launch, _ in sessions]
         keys = [k for _, ks in sessions for k in ks]
 
@@ -218,7 +227,7 @@ def main() -> None:
     print(f"  app start -> store open, every row read behind them: {med('store_open'):.3f} s")
     worst = max(r["filter_max"] for r in runs) * 1000
     print(
-        f"  filter 10k rows + redraw visible lines: median "
+        f"  filter {int(runs[0]['rows'])} rows + redraw visible lines: median "
         f"{med('filter_median') * 1000:.1f} ms, max {worst:.1f} ms"
     )
     print(f"  sort by the next column + redraw: {med('sort') * 1000:.1f} ms")

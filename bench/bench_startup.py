@@ -4,7 +4,10 @@ Prepares the demo database, then starts `packweb --db DEMO` in a pseudo-terminal
 SSH) several times and measures how long until the screen shows the tab bar, and until it
 shows a figure read from the store (the panes have loaded). Prints the figures.
 
-    python bench/bench_startup.py [--runs 5]
+    python bench/bench_startup.py [--runs 5] [--quick]
+
+--quick: one launch, no warm-up launch (a few seconds): every step still runs, so the test
+suite can tell that the benchmark works.
 """
 
 from __future__ import annotations
@@ -78,7 +81,10 @@ def import_time() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="one launch, no warm-up")
     args = parser.parse_args()
+    if args.quick:
+        args.runs = 1
     with tempfile.TemporaryDirectory() as tmp:
         db_url = f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}"
         subprocess.run(
@@ -86,7 +92,8 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        launch(db_url)  # warm the OS file cache and the bytecode cache
+        if not args.quick:
+            launch(db_url)  # warm the OS file cache and the bytecode cache
         runs = [launch(db_url) for _ in range(args.runs)]
     firsts, loads = [r[0] for r in runs], [r[1] for r in runs if r[1]]
     print(f"import packweb_tui.cli: {import_time() * 1000:.0f} ms")

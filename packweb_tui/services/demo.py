@@ -98,9 +98,7 @@ async def load_demo(db: Database, operator: str, folder: Path, now: datetime | N
     that the newest is an hour old. Accounts come before requests so that some requests
     find their host already has one."""
     now = now or utcnow()
-    for row in _table(folder / "establishments.csv", ("uai", "nom"), ("adresse",)):
-        address = row.get("adresse").split(" | ") if "adresse" in row.values else ()
-        await add_establishment(db, row.get("uai"), row.get("nom"), operator, address)
+    await add_establishments(db, folder / "establishments.csv", operator)
     await import_hosts(db, read_hosts_file(folder / "hosts.csv"), operator, "hosts.csv")
     await add_accounts(db, _table(folder / "accounts.csv", _ACCOUNT_COLUMNS), operator)
     requests = shift_requests(read_requests_file(folder / "requests.json"), now)
@@ -110,6 +108,17 @@ async def load_demo(db: Database, operator: str, folder: Path, now: datetime | N
     await import_payments(db, shift_payments(payments, days), operator, "payments.csv", "demo")
     receivables = _table(folder / "receivables.csv", _RECEIVABLE_COLUMNS)
     await add_receivables(db, receivables, operator, days)
+
+
+async def add_establishments(db: Database, path: Path, operator: str) -> list[str]:
+    """Add the establishments of a datagen file (`uai`, `nom`, optional `adresse` with its
+    lines joined by ` | `); their UAIs, in file order. The benchmarks load theirs here too."""
+    uais: list[str] = []
+    for row in _table(path, ("uai", "nom"), ("adresse",)):
+        address = row.get("adresse").split(" | ") if "adresse" in row.values else ()
+        view = await add_establishment(db, row.get("uai"), row.get("nom"), operator, address)
+        uais.append(view.uai)
+    return uais
 
 
 def shift_requests(records: Sequence[RequestRecord], now: datetime) -> list[RequestRecord]:
