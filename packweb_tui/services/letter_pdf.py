@@ -28,12 +28,12 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from packweb_tui.domain.dates import french_date
 from packweb_tui.domain.letters import (
     CAUTION,
     CLOSING,
     LetterContent,
     credential_lines,
-    french_date,
     letter_greeting,
     letter_sections,
     letter_subject,

@@ -15,21 +15,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from packweb_tui.domain.dates import PARIS
+from packweb_tui.domain.closures import ClosurePeriod, PortalToday, check_closure, portal_today
+from packweb_tui.domain.dates import PARIS, format_day
 from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.settings import (
     ATTRIBUTES,
     FIELD_BY_KEY,
     SETTING_KEYS,
-    ClosurePeriod,
     PortalSettingsValues,
-    PortalToday,
     SettingValue,
-    check_closure,
-    format_day,
     format_setting,
     parse_assignments,
-    portal_today,
     value_problems,
 )
 from packweb_tui.services import audit
