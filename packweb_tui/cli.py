@@ -508,8 +508,8 @@ def outbox() -> None:
 @pass_context
 def outbox_list(ctx: Context, statuses: tuple[str, ...], as_json: bool) -> None:
     """Liste les courriels de la file, du plus ancien au plus récent (jamais leur contenu)."""
+    from packweb_tui.domain.states import OutboxStatus
     from packweb_tui.services.outbox import STATUS_LABELS, list_outbox
-    from packweb_tui.store.models import OutboxStatus
 
     wanted = [OutboxStatus(s) for s in statuses] or None
     sender = guarded(ctx, lambda: ctx.config).smtp.sender

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from packweb_tui.domain.credentials import PASSWORD_PATTERN
 from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.letters import LetterContent, letter_html, letter_text
+from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
 from packweb_tui.services.approval import approve_requests
 from packweb_tui.services.letter_pdf import (
     IN_PROCESS_UP_TO,
@@ -38,14 +39,7 @@ from packweb_tui.services.letters import (
     reset_password,
 )
 from packweb_tui.store.database import Database
-from packweb_tui.store.models import (
-    CredentialsState,
-    Letter,
-    LetterState,
-    OutboxMessage,
-    OutboxStatus,
-    PortalAccount,
-)
+from packweb_tui.store.models import Letter, OutboxMessage, PortalAccount
 from tests.test_approval import UAI, setup
 
 PORTAL = "https://cantine.example.fr"

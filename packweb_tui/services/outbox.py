@@ -44,6 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from packweb_tui.config import Config, SmtpConfig, letters_dir, operator_login
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.errors import InputError
+from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
 from packweb_tui.domain.wording import plural
 from packweb_tui.services import audit
 from packweb_tui.services.errors import os_words
@@ -61,11 +62,8 @@ from packweb_tui.store.database import Database
 from packweb_tui.store.engine import WRITE_OPTION
 from packweb_tui.store.models import (
     AccountRequest,
-    CredentialsState,
     Letter,
-    LetterState,
     OutboxMessage,
-    OutboxStatus,
     PortalAccount,
     PortalSettings,
     table_of,
