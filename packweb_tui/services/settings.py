@@ -1,9 +1,10 @@
 """The portal settings of an establishment and its dated closures: read, saved, audited.
 
 The console's Configuration pane and the `packweb settings` / `packweb closures` commands go
-through these functions alone, with the rules of domain/settings.py. Every saved change is in
-the audit log (old → new) and marks the settings for the next synchronisation: `pushed_at`
-goes back to None, so the sync sends them again (closures included)."""
+through these functions alone, with the rules of domain/settings.py and domain/closures.py.
+Every saved change is in the audit log (old → new) and marks the settings for the next
+synchronisation: `pushed_at` goes back to None, so the sync sends them again (closures
+included)."""
 
 from __future__ import annotations
 
