@@ -28,7 +28,6 @@ from packweb_tui.services.letter_pdf import (
     layout,
     letter_pdf,
     render_letters,
-    text_width,
     unprintable,
 )
 from packweb_tui.services.letters import (
@@ -38,6 +37,7 @@ from packweb_tui.services.letters import (
     print_edition,
     reset_password,
 )
+from packweb_tui.services.pdf_fonts import text_width
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import Letter, OutboxMessage, PortalAccount
 from tests.test_approval import UAI, setup
@@ -142,7 +142,7 @@ def test_the_caches_stay_bounded_in_a_long_running_process(
 ) -> None:
     """The daemon renders letters for months: each mix of rare letters makes font subsets
     of its own; only the latest are kept (here 4, to see it with a few letters)."""
-    from packweb_tui.services import letter_pdf as module
+    from packweb_tui.services import pdf_fonts as module
 
     monkeypatch.setattr(module, "_subsets", module._Kept(4))
     for n, char in enumerate("ĀĂĄĆĈ"):
