@@ -114,18 +114,16 @@ async def fill(url: str, count: int, seed: int = 1) -> None:
 
     from packweb_tui.domain.credentials import new_password
     from packweb_tui.domain.names import fold_name
+    from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
     from packweb_tui.services.establishments import add_establishment
     from packweb_tui.services.passwords import hash_password
     from packweb_tui.store.database import Database
     from packweb_tui.store.models import (
         AccountHost,
-        CredentialsState,
         Establishment,
         Host,
         Letter,
-        LetterState,
         OutboxMessage,
-        OutboxStatus,
         PortalAccount,
         PortalSettings,
         table_of,

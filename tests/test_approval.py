@@ -25,6 +25,7 @@ from packweb_tui.domain.errors import InputError
 from packweb_tui.domain.hostfile import parse_hosts
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.requests import RequestStatus, parse_request_items
+from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
 from packweb_tui.services import passwords
 from packweb_tui.services.accounts import list_accounts
 from packweb_tui.services.decisions.approve import (
@@ -44,12 +45,9 @@ from packweb_tui.store.models import (
     AccountHost,
     AccountRequest,
     AuditEntry,
-    CredentialsState,
     Host,
     Letter,
-    LetterState,
     OutboxMessage,
-    OutboxStatus,
     PortalAccount,
     UsedLogin,
     table_of,

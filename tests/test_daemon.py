@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from packweb_tui import daemon
 from packweb_tui.config import Config, PortalConfig, SmtpConfig
+from packweb_tui.domain.states import LetterState, OutboxStatus
 from packweb_tui.services.decisions.approve import approve_requests
 from packweb_tui.services.queue import pending_queue
 from packweb_tui.store.database import Database
-from packweb_tui.store.models import Letter, LetterState, OutboxMessage, OutboxStatus
+from packweb_tui.store.models import Letter, OutboxMessage
 from packweb_tui.tui.app import PackWebApp
 from packweb_tui.tui.panes.credentials import CredentialsPane
 from packweb_tui.tui.screens.decisions import ConfirmScreen

@@ -17,6 +17,7 @@ from packweb_tui.domain.hosts import HostMode
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.payments import PaymentMethod
 from packweb_tui.domain.requests import RequestStatus
+from packweb_tui.domain.states import AvisState
 from packweb_tui.resources import demo_dir
 from packweb_tui.services.demo import (
     DEMO_PASSWORD,
@@ -33,7 +34,6 @@ from packweb_tui.store.database import Database
 from packweb_tui.store.models import (
     AccountHost,
     AuditEntry,
-    AvisState,
     Base,
     Host,
     PortalAccount,

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from packweb_tui.domain.credentials import PASSWORD_PATTERN
 from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.letters import LetterContent, letter_html, letter_text
+from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
 from packweb_tui.services.decisions.approve import approve_requests
 from packweb_tui.services.letter_pdf import (
     IN_PROCESS_UP_TO,
@@ -27,7 +28,6 @@ from packweb_tui.services.letter_pdf import (
     layout,
     letter_pdf,
     render_letters,
-    text_width,
     unprintable,
 )
 from packweb_tui.services.letters import (
@@ -37,15 +37,9 @@ from packweb_tui.services.letters import (
     print_edition,
     reset_password,
 )
+from packweb_tui.services.pdf_fonts import text_width
 from packweb_tui.store.database import Database
-from packweb_tui.store.models import (
-    CredentialsState,
-    Letter,
-    LetterState,
-    OutboxMessage,
-    OutboxStatus,
-    PortalAccount,
-)
+from packweb_tui.store.models import Letter, OutboxMessage, PortalAccount
 from tests.test_approval import UAI, setup
 
 PORTAL = "https://cantine.example.fr"
@@ -148,7 +142,7 @@ def test_the_caches_stay_bounded_in_a_long_running_process(
 ) -> None:
     """The daemon renders letters for months: each mix of rare letters makes font subsets
     of its own; only the latest are kept (here 4, to see it with a few letters)."""
-    from packweb_tui.services import letter_pdf as module
+    from packweb_tui.services import pdf_fonts as module
 
     monkeypatch.setattr(module, "_subsets", module._Kept(4))
     for n, char in enumerate("ĀĂĄĆĈ"):

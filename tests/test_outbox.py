@@ -24,6 +24,7 @@ from packweb_tui.cli import cli
 from packweb_tui.config import Config, PortalConfig, SmtpConfig, load_config
 from packweb_tui.domain.errors import InputError
 from packweb_tui.domain.letters import LetterContent
+from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
 from packweb_tui.services.decisions.approve import approve_requests
 from packweb_tui.services.decisions.reject import reject_requests
 from packweb_tui.services.establishments import add_establishment
@@ -44,12 +45,9 @@ from packweb_tui.store.database import Database
 from packweb_tui.store.locks import sender_lock
 from packweb_tui.store.models import (
     AuditEntry,
-    CredentialsState,
     Establishment,
     Letter,
-    LetterState,
     OutboxMessage,
-    OutboxStatus,
     PortalAccount,
     PortalSettings,
     table_of,

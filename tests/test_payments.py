@@ -15,12 +15,12 @@ from packweb_tui.domain.dates import parse_paris_instant
 from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.hostfile import parse_hosts
 from packweb_tui.domain.paymentfile import parse_payments
-from packweb_tui.domain.payments import PaymentMethod, parse_method
+from packweb_tui.domain.payments import PaymentMethod, PaymentTarget, parse_method
 from packweb_tui.services.establishments import add_establishment
 from packweb_tui.services.hosts import import_hosts
 from packweb_tui.services.payments import import_payments, list_payments, read_payments_file
 from packweb_tui.store.database import Database
-from packweb_tui.store.models import AuditEntry, Payment, PaymentTarget
+from packweb_tui.store.models import AuditEntry, Payment
 
 UAI = "0750655E"
 OTHER = "0010001W"

@@ -9,23 +9,25 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from packweb_tui.domain.closures import (
+    ClosurePeriod,
+    check_closure,
+    closure_problems,
+    portal_today,
+    read_closure,
+)
+from packweb_tui.domain.dates import parse_day
 from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.settings import (
     DEFAULTS,
     FIELD_BY_KEY,
     FIELDS,
     SETTING_KEYS,
-    ClosurePeriod,
     Kind,
     PortalSettingsValues,
-    check_closure,
-    closure_problems,
     format_setting,
     parse_assignments,
-    parse_day,
     parse_setting,
-    portal_today,
-    read_closure,
     read_form,
     setting_problem,
     value_problems,

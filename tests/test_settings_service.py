@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from packweb_tui.domain.closures import ClosurePeriod
 from packweb_tui.domain.errors import InputError, InputErrors
-from packweb_tui.domain.settings import DEFAULTS, ClosurePeriod
+from packweb_tui.domain.settings import DEFAULTS
 from packweb_tui.services.errors import UnknownEstablishment
 from packweb_tui.services.establishments import add_establishment
 from packweb_tui.services.settings import (

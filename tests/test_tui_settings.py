@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from textual.widgets import Checkbox, Input, Static, TabbedContent
 
-from packweb_tui.domain.settings import ClosurePeriod
+from packweb_tui.domain.closures import ClosurePeriod
 from packweb_tui.services.establishments import list_establishments
 from packweb_tui.services.settings import SettingsView, add_closure, read_settings
 from packweb_tui.store.database import Database

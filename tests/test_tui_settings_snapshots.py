@@ -17,7 +17,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from packweb_tui.domain.settings import ClosurePeriod
+from packweb_tui.domain.closures import ClosurePeriod
 from packweb_tui.services.settings import add_closure, read_settings, save_settings
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import Closure, Establishment

@@ -22,7 +22,7 @@ def accounts() -> None:
 @pass_context
 def accounts_list(ctx: Context, uai: str | None, as_json: bool) -> None:
     """Liste les comptes du portail, par établissement puis identifiant."""
-    from packweb_tui.services.accounts import CREDENTIALS_LABELS, list_accounts
+    from packweb_tui.services.accounts import list_accounts
 
     views = run(ctx, lambda d: list_accounts(d, uai))
     if as_json:
@@ -32,7 +32,7 @@ def accounts_list(ctx: Context, uai: str | None, as_json: bool) -> None:
         click.echo(
             f"{v.login}  {v.uai}  cartes {', '.join(v.cards) or '-'}  <{v.email}>  "
             f"créé le {format_instant(v.created_at)}  {'actif' if v.enabled else 'désactivé'}  "
-            f"{CREDENTIALS_LABELS[v.credentials]}"
+            f"{v.credentials.label}"
         )
     click.echo(f"{plural(len(views), 'compte')}.")
 

@@ -57,7 +57,7 @@ def closures_add(
     no_reservation_block: bool,
 ) -> None:
     """Ajoute une fermeture du DU au AU inclus (JJ/MM/AAAA ou AAAA-MM-JJ)."""
-    from packweb_tui.domain.settings import read_closure
+    from packweb_tui.domain.closures import read_closure
     from packweb_tui.services.settings import add_closure, paris_day
 
     period = guarded(

@@ -32,8 +32,8 @@ def outbox() -> None:
 @pass_context
 def outbox_list(ctx: Context, statuses: tuple[str, ...], as_json: bool) -> None:
     """Liste les courriels de la file, du plus ancien au plus récent (jamais leur contenu)."""
-    from packweb_tui.services.outbox.views import STATUS_LABELS, list_outbox
-    from packweb_tui.store.models import OutboxStatus
+    from packweb_tui.domain.states import OutboxStatus
+    from packweb_tui.services.outbox.views import list_outbox
 
     wanted = [OutboxStatus(s) for s in statuses] or None
     sender = guarded(ctx, lambda: ctx.config).smtp.sender
@@ -43,7 +43,7 @@ def outbox_list(ctx: Context, statuses: tuple[str, ...], as_json: bool) -> None:
         return
     for v in views:
         line = (
-            f"{v.id:>6}  {STATUS_LABELS[v.status]:<7}  {v.kind:<9}  {v.to}  "
+            f"{v.id:>6}  {v.status.label:<7}  {v.kind:<9}  {v.to}  "
             f"{format_instant(v.sent_at or v.created_at)}"
         )
         if v.status is OutboxStatus.QUEUED and v.attempts:

@@ -61,11 +61,6 @@ def first_free_login(base: str, taken: Container[str]) -> str:
     return f"{base}{number}"
 
 
-def derive_login(last_name: str, first_name: str, taken: Container[str]) -> str:
-    """The first free login for these names."""
-    return first_free_login(login_base(last_name, first_name), taken)
-
-
 def _clip(part: str, limit: int) -> str:
     """`part` cut to `limit` characters after a whole word if one fits, else inside it."""
     if len(part) <= limit:

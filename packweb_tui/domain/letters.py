@@ -11,10 +11,8 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
+from packweb_tui.domain.dates import french_date
+
 DEFAULT_PORTAL_URL = "l'adresse de l'espace numérique donnée par l'établissement"
 
 
@@ -43,12 +41,6 @@ class Section:
 
     heading: str
     paragraphs: tuple[str, ...]
-
-
-def french_date(day: date) -> str:
-    """``1er septembre 2026``, ``26 novembre 2026``."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
 
 
 def subject_for(establishment: str) -> str:

@@ -28,6 +28,8 @@ _LABELS = {
     PaymentMethod.CHEQUE: "Chèque",
     PaymentMethod.CARTE_BANCAIRE: "Carte bancaire",
 }
+
+
 # Other spellings met in exports, folded (see fold_name), spaces as underscores.
 _ALIASES = {
     "paiement_en_ligne": PaymentMethod.EN_LIGNE,
@@ -51,6 +53,13 @@ def parse_method(value: str) -> PaymentMethod:
     if not key:
         raise InputError(f"moyen de paiement vide ({allowed} attendu)")
     raise InputError(f"moyen de paiement « {value.strip()} » inconnu ({allowed} attendu)")
+
+
+class PaymentTarget(StrEnum):
+    """What a payment credits: the host's own (prepaid) account, or its forfait."""
+
+    SELF = "self"
+    FORFAIT = "forfait"
 
 
 @dataclass(frozen=True, slots=True)

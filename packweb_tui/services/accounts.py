@@ -10,23 +10,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from packweb_tui.domain.states import CredentialsState
 from packweb_tui.services.establishments import require_establishment
 from packweb_tui.store.bulk import chunks
 from packweb_tui.store.database import Database
-from packweb_tui.store.models import (
-    AccountHost,
-    CredentialsState,
-    Establishment,
-    Host,
-    PortalAccount,
-)
-
-CREDENTIALS_LABELS = {
-    CredentialsState.TO_SEND: "identifiants à envoyer",
-    CredentialsState.SENT: "identifiants envoyés",
-    CredentialsState.FAILED: "échec d'envoi",
-    CredentialsState.PRINTED: "identifiants imprimés",
-}
+from packweb_tui.store.models import AccountHost, Establishment, Host, PortalAccount
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from packweb_tui.domain.money import parse_euros
 from packweb_tui.domain.names import clean_text
 from packweb_tui.domain.payments import PaymentRecord
 from packweb_tui.domain.requests import RequestRecord
+from packweb_tui.domain.states import AvisState, CredentialsState
 from packweb_tui.domain.tabular import Row, read_table
 from packweb_tui.domain.uai import normalize_uai
 from packweb_tui.resources import demo_dir
@@ -32,9 +33,7 @@ from packweb_tui.services.requests import import_requests, read_requests_file
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import (
     AccountHost,
-    AvisState,
     Base,
-    CredentialsState,
     Establishment,
     Host,
     PortalAccount,

@@ -13,14 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.names import clean_text
 from packweb_tui.domain.requests import ANSWER_DELAY_HOURS
+from packweb_tui.domain.states import OutboxStatus
 from packweb_tui.domain.wording import plural
-from packweb_tui.store.models import (
-    AccountRequest,
-    Establishment,
-    OutboxMessage,
-    OutboxStatus,
-    PortalSettings,
-)
+from packweb_tui.store.models import AccountRequest, Establishment, OutboxMessage, PortalSettings
 from packweb_tui.store.types import utcnow
 
 LISTED = 50  # requests listed one by one; the rest are counted

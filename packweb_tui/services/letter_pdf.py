@@ -1,71 +1,46 @@
-"""Credentials letters as PDF (fpdf2): one A4 page a letter, in DejaVu (the built-in PDF fonts
-cannot write œ, €, ’, Ł or ễ), the login and password in DejaVu Sans Mono, where 0 and O,
-1, l and I never look alike.
+"""Credentials letters as PDF (fpdf2): one A4 page a letter, in DejaVu, the login and password
+in DejaVu Sans Mono (see pdf_fonts.py for the fonts, and for what makes a thousand separate
+letters take seconds).
 
-A thousand separate letters must take seconds, and three things in fpdf2 cost tens of
-milliseconds a document each; each is done once here instead:
-- parsing the TrueType fonts (~37 ms each): parsed once per process; a new document gets a
-  copy that shares the parsed tables, with its own subset and a fresh fontTools font;
-- breaking lines (multi_cell measures every character in Python): the letter's lines are
-  wrapped here with the parsed widths, the paragraphs every letter shares once, and drawn with
-  `text()` at their place;
-- subsetting the fonts on output (~36 ms a font): every document uses the same base glyphs
-  (French, every printable ASCII character for the login and password), and fpdf2's call to
-  fontTools' subsetter is given a cache keyed by the font and the glyph set, so that only a
-  letter with rarer characters (Łukasz, Nguyễn) makes a subset of its own."""
+The letter's lines are wrapped here with the parsed fonts' widths (the paragraphs every letter
+shares once), and drawn with `text()` at their place: fpdf2's multi_cell would measure every
+character in Python."""
 
 from __future__ import annotations
 
 import os
-import string
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from copy import copy
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
-from io import BytesIO
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
+from packweb_tui.domain.dates import french_date
 from packweb_tui.domain.letters import (
     CAUTION,
     CLOSING,
     LetterContent,
     credential_lines,
-    french_date,
     letter_greeting,
     letter_sections,
     letter_subject,
 )
-from packweb_tui.resources import fonts_dir
+from packweb_tui.services.pdf_fonts import (
+    FONTS,
+    PT,
+    drawable,
+    forget_picks,
+    new_document,
+    parsed_fonts,
+    text_width,
+)
 
-# key, family, style, file: added in this order to every document (fpdf2 numbers them so).
-FONTS = (
-    ("sans", "dejavu", "", "DejaVuSans.ttf"),
-    ("bold", "dejavu", "B", "DejaVuSans-Bold.ttf"),
-    ("mono", "dejavumono", "", "DejaVuSansMono.ttf"),
-)
-# The glyphs every document embeds, so that most documents share one subset of each font:
-# what French names and the letter's own text use, and in the mono font, what logins and
-# passwords are made of.
-_TEXT = (
-    string.ascii_letters
-    + string.digits
-    + " !\"#%&'()*+,-./:;?@_"
-    + "àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»’–…€"
-)
-BASE_GLYPHS = {
-    "sans": _TEXT,
-    "bold": _TEXT,
-    "mono": string.ascii_letters + string.digits + " .-_",
-}
 PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 20.0  # A4, mm
 WIDTH = PAGE_W - 2 * MARGIN
 INK = (33, 37, 41)
 MUTED = (95, 99, 104)
 BOX = (232, 238, 244)
-PT = 25.4 / 72  # one point in mm
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,60 +53,8 @@ class Text:
     color: tuple[int, int, int] = INK
 
 
-# --- fonts -----------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class _Parsed:
-    font: Any  # fpdf2's TTFFont
-    raw: bytes  # the font file
-    subset: Any  # fpdf2's SubsetMap holding BASE_GLYPHS, copied into each document
-
-
-@cache
-def _fonts() -> dict[str, _Parsed]:
-    """Each font parsed once, with its file's bytes and its base glyphs picked."""
-    from fpdf import FPDF
-
-    _install_subset_cache()
-    model = FPDF()
-    parsed: dict[str, _Parsed] = {}
-    for key, family, style, file in FONTS:
-        path = fonts_dir() / file
-        model.add_font(family, style, path)
-        font: Any = model.fonts[f"{family}{style}"]
-        for char in BASE_GLYPHS[key]:
-            font.subset.pick(ord(char))
-        parsed[key] = _Parsed(font, path.read_bytes(), font.subset)
-    _forget_picks()
-    return parsed
-
-
-def _forget_picks() -> None:
-    """fpdf2 memoizes SubsetMap.pick and get_glyph with functools.cache, which holds every
-    document's subset (and fonts) for ever: emptied after each document."""
-    from fpdf.fonts import SubsetMap
-
-    SubsetMap.pick.cache_clear()
-    SubsetMap.get_glyph.cache_clear()
-
-
 def _document(title: str) -> Any:
-    from fontTools.ttLib import TTFont
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4", unit="mm")
-    for key, family, style, _ in FONTS:
-        parsed = _fonts()[key]
-        font = copy(parsed.font)  # shares the widths and the cmap, read only
-        # fpdf2 subsets the fontTools font in place on output: a fresh one per document.
-        font.ttfont = TTFont(BytesIO(parsed.raw), lazy=True, recalcTimestamp=False)
-        font.ttfont.packweb_font = key  # the subset cache's key (see _CachingSubsetter)
-        font.subset = subset = copy(parsed.subset)  # the base glyphs, already numbered
-        subset.font = font
-        subset._char_id_per_glyph = dict(parsed.subset._char_id_per_glyph)
-        subset._reserved = list(parsed.subset._reserved)
-        font.missing_glyphs = []
-        font.biggest_size_pt = 0
-        pdf.fonts[f"{family}{style}"] = font
+    pdf = new_document()
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(False)
     pdf.set_title(title)
@@ -141,17 +64,10 @@ def _document(title: str) -> Any:
     return pdf
 
 
-@cache
-def _drawn() -> frozenset[int]:
-    """The code points both text fonts can draw (names are set in either)."""
-    fonts = _fonts()
-    return frozenset(fonts["sans"].font.cmap.keys() & fonts["bold"].font.cmap.keys())
-
-
 def unprintable(content: LetterContent) -> str:
     """The characters of the letter's names and addresses that its font cannot draw (a name
     in Chinese or Arabic script...): they would be missing from the PDF. In their order, once."""
-    drawn = _drawn()
+    drawn = drawable()
     seen: dict[str, None] = {}
     for text in (
         content.establishment, *content.address, content.school_email or "", content.holder,
@@ -161,12 +77,6 @@ def unprintable(content: LetterContent) -> str:
             if not char.isspace() and ord(char) not in drawn:
                 seen.setdefault(char)
     return "".join(seen)
-
-
-def text_width(text: str, font: str, size: float) -> float:
-    """Width in mm of `text` set in `font` at `size` points."""
-    widths = _fonts()[font].font.cw
-    return float(sum(widths[ord(c)] for c in text)) * size / 1000 * PT
 
 
 @lru_cache(maxsize=4096)
@@ -327,7 +237,7 @@ def _draw(pdf: Any, placed: Layout) -> None:
         pdf.text(item.x, item.y, item.text)
 
 
-# fpdf2 keeps caches at module level (and the subset cache here patches two of its modules):
+# fpdf2 keeps caches at module level (and pdf_fonts.py patches two of its modules for its own):
 # one document at a time in a process. Many letters at once go to worker processes.
 _rendering = threading.Lock()
 
@@ -359,7 +269,7 @@ def _output(pdf: Any) -> bytes:
     try:
         return bytes(pdf.output())
     finally:
-        _forget_picks()
+        forget_picks()
 
 
 def _logo(pdf: Any, logo: Path | None) -> None:
@@ -375,132 +285,12 @@ def _logo(pdf: Any, logo: Path | None) -> None:
         return
 
 
-# --- the subset cache ------------------------------------------------------------------------
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class _Kept(Generic[K, V]):
-    """The last `size` results, the oldest dropped first: the daemon renders letters for
-    months, and each new mix of rare letters (a Łukasz, a Nguyễn) makes subsets of its own."""
-
-    def __init__(self, size: int) -> None:
-        self._items: OrderedDict[K, V] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-
-# (font key, glyph names) → the subset font's bytes and glyph order
-_subsets: _Kept[tuple[str, frozenset[str]], tuple[bytes, list[str]]] = _Kept(48)
-
-
-class _CachingSubsetter:
-    """fontTools' Subsetter as fpdf2 calls it on output (populate, then subset in place),
-    remembering each result: a font already subset to the same glyphs is swapped in from the
-    cache, its tables then copied as they are when fpdf2 saves it."""
-
-    def __init__(self, options: Any = None) -> None:
-        from fontTools import subset
-
-        self._real = subset.Subsetter(options)
-        self._glyphs: frozenset[str] = frozenset()
-
-    def populate(self, *, glyphs: Iterable[str] = (), **kwargs: Any) -> None:
-        self._glyphs = frozenset(glyphs)
-        self._real.populate(glyphs=glyphs, **kwargs)
-
-    def subset(self, font: Any) -> None:
-        from fontTools.ttLib import TTFont
-
-        key = getattr(font, "packweb_font", None)
-        if key is None:  # not one of ours: as fpdf2 would
-            self._real.subset(font)
-            return
-        cached = _subsets.get((key, self._glyphs))
-        if cached is None:
-            self._real.subset(font)
-            buffer = BytesIO()
-            font.save(buffer)
-            cached = (buffer.getvalue(), list(font.getGlyphOrder()))
-            _subsets.put((key, self._glyphs), cached)
-        data, order = cached
-        done = TTFont(BytesIO(data), lazy=True, recalcTimestamp=False)
-        done.setGlyphOrder(order)  # not rebuilt from the cmap each time
-        font.__dict__.update(done.__dict__)
-        font.packweb_font = key
-        # fpdf2 then saves it: the bytes are those fontTools wrote the first time.
-        font.save = lambda file, *args, **kwargs: file.write(data)
-
-
-class _SubsetModule:
-    """Stands for `fontTools.subset` inside fpdf2's output module."""
-
-    def __init__(self) -> None:
-        from fontTools import subset
-
-        self.Options = subset.Options
-        self.Subsetter = _CachingSubsetter
-
-
-class _ZlibModule:
-    """Stands for `zlib` inside fpdf2's syntax module. Letter after letter, fpdf2 compresses
-    the same large streams again: the font subsets, their 128 KiB CIDToGIDMap, the logo.
-    Those (bytes of 4 KiB or more) are compressed once; everything else as zlib would (the
-    page contents come as a bytearray)."""
-
-    LARGE = 4096
-
-    def __init__(self) -> None:
-        import zlib
-
-        self._zlib = zlib
-        self._compressed: _Kept[tuple[bytes, int], bytes] = _Kept(64)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._zlib, name)
-
-    def compress(self, data: bytes | bytearray, level: int = -1) -> bytes:
-        if not isinstance(data, bytes) or len(data) < self.LARGE:
-            return bytes(self._zlib.compress(data, level=level))
-        done = self._compressed.get((data, level))
-        if done is None:
-            done = self._zlib.compress(data, level=level)
-            self._compressed.put((data, level), done)
-        return done
-
-
-def _install_subset_cache() -> None:
-    import fpdf.output
-    import fpdf.syntax
-
-    # fpdf2 calls fontTools' subsetter and zlib through these module globals (fpdf2 < 3,
-    # pinned; tests/test_letters.py reads every letter back).
-    if not isinstance(getattr(fpdf.output, "ftsubset", None), _SubsetModule):
-        setattr(fpdf.output, "ftsubset", _SubsetModule())  # noqa: B010
-    if not isinstance(getattr(fpdf.syntax, "zlib", None), _ZlibModule):
-        setattr(fpdf.syntax, "zlib", _ZlibModule())  # noqa: B010
-
-
 # --- many letters at once --------------------------------------------------------------------
 IN_PROCESS_UP_TO = 24  # below this, starting worker processes costs more than it saves
 
 
 def _warm() -> None:
-    _fonts()
+    parsed_fonts()
 
 
 def _render_chunk(contents: list[LetterContent]) -> list[bytes]:

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from packweb_tui.domain.dates import PARIS
 from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.letters import LetterContent, letter_text, subject_for
+from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
 from packweb_tui.services import audit
 from packweb_tui.services.errors import OperationalError, file_failure
 from packweb_tui.services.establishments import address_lines, require_establishment
@@ -30,13 +31,10 @@ from packweb_tui.store.bulk import chunks
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import (
     AccountHost,
-    CredentialsState,
     Establishment,
     Host,
     Letter,
-    LetterState,
     OutboxMessage,
-    OutboxStatus,
     PortalAccount,
     PortalSettings,
 )

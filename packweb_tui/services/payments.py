@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 from packweb_tui.domain.hosts import HostMode
 from packweb_tui.domain.money import format_euros
 from packweb_tui.domain.paymentfile import parse_payments
-from packweb_tui.domain.payments import PaymentMethod, PaymentRecord
+from packweb_tui.domain.payments import PaymentMethod, PaymentRecord, PaymentTarget
 from packweb_tui.domain.uai import normalize_uai
 from packweb_tui.domain.wording import plural
 from packweb_tui.services import audit
@@ -21,7 +21,7 @@ from packweb_tui.services.establishments import known_establishments
 from packweb_tui.services.files import read_input_file
 from packweb_tui.store.bulk import chunks, execute_many
 from packweb_tui.store.database import Database
-from packweb_tui.store.models import Establishment, Host, Payment, PaymentTarget, table_of
+from packweb_tui.store.models import Establishment, Host, Payment, table_of
 from packweb_tui.store.types import utcnow
 
 

@@ -1,9 +1,10 @@
 """The portal settings of an establishment and its dated closures: read, saved, audited.
 
 The console's Configuration pane and the `packweb settings` / `packweb closures` commands go
-through these functions alone, with the rules of domain/settings.py. Every saved change is in
-the audit log (old → new) and marks the settings for the next synchronisation: `pushed_at`
-goes back to None, so the sync sends them again (closures included)."""
+through these functions alone, with the rules of domain/settings.py and domain/closures.py.
+Every saved change is in the audit log (old → new) and marks the settings for the next
+synchronisation: `pushed_at` goes back to None, so the sync sends them again (closures
+included)."""
 
 from __future__ import annotations
 
@@ -15,21 +16,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from packweb_tui.domain.dates import PARIS
+from packweb_tui.domain.closures import ClosurePeriod, PortalToday, check_closure, portal_today
+from packweb_tui.domain.dates import PARIS, format_day
 from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.settings import (
     ATTRIBUTES,
     FIELD_BY_KEY,
     SETTING_KEYS,
-    ClosurePeriod,
     PortalSettingsValues,
-    PortalToday,
     SettingValue,
-    check_closure,
-    format_day,
     format_setting,
     parse_assignments,
-    portal_today,
     value_problems,
 )
 from packweb_tui.services import audit

@@ -1,5 +1,6 @@
 """The tables of the whole domain (see shared/design/domain.md). Money in integer cents,
-instants in UTC (UTCDateTime), dates as dates; enums stored as their short text values."""
+instants in UTC (UTCDateTime), dates as dates; the domain's enums stored as their short text
+values, the portal settings' defaults taken from the domain's."""
 
 from __future__ import annotations
 
@@ -25,8 +26,16 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from packweb_tui.domain.hosts import HostKind, HostMode
 from packweb_tui.domain.matching import MatchKind
-from packweb_tui.domain.payments import PaymentMethod as PaymentMethod  # also importable here
+from packweb_tui.domain.payments import PaymentMethod, PaymentTarget
 from packweb_tui.domain.requests import RequestStatus
+from packweb_tui.domain.settings import DEFAULTS
+from packweb_tui.domain.states import (
+    AvisState,
+    CredentialsState,
+    LetterState,
+    OutboxStatus,
+    SyncStatus,
+)
 from packweb_tui.store.types import UTCDateTime, utcnow
 
 # Stable constraint names so that migrations can refer to them on both engines.
@@ -47,45 +56,6 @@ def _enum(kind: type[enum.Enum]) -> Enum:
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
     )
-
-
-class CredentialsState(enum.StrEnum):
-    TO_SEND = "to_send"
-    SENT = "sent"
-    FAILED = "failed"
-    PRINTED = "printed"
-
-
-class LetterState(enum.StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    PRINTED = "printed"
-    FAILED = "failed"
-    VOID = "void"
-
-
-class OutboxStatus(enum.StrEnum):
-    QUEUED = "queued"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"  # not to be sent: its letter went on paper, or was voided
-
-
-class PaymentTarget(enum.StrEnum):
-    SELF = "self"
-    FORFAIT = "forfait"
-
-
-class AvisState(enum.StrEnum):
-    NONE = "none"
-    DRAFT = "draft"
-    VALIDATED = "validated"
-
-
-class SyncStatus(enum.StrEnum):
-    RUNNING = "running"
-    OK = "ok"
-    FAILED = "failed"
 
 
 class Base(DeclarativeBase):
@@ -268,7 +238,8 @@ class OutboxMessage(Base):
 
 
 class PortalSettings(Base):
-    """The guide's "Configurer mon espace numérique" screen, one row per establishment."""
+    """The guide's "Configurer mon espace numérique" screen, one row per establishment. A
+    new row takes the domain's defaults (domain/settings.py)."""
 
     __tablename__ = "portal_settings"
 
@@ -277,16 +248,26 @@ class PortalSettings(Base):
     )
     school_email: Mapped[str | None] = mapped_column(String(254))
     requests_email: Mapped[str | None] = mapped_column(String(254))
-    show_meal_count: Mapped[bool] = mapped_column(Boolean, default=True)
-    min_meals: Mapped[int] = mapped_column(Integer, default=1)
-    show_credit_amount: Mapped[bool] = mapped_column(Boolean, default=True)
-    min_credit_amount_cents: Mapped[int] = mapped_column(Integer, default=100)
-    min_forfait_amount_cents: Mapped[int] = mapped_column(Integer, default=0)
+    show_meal_count: Mapped[bool] = mapped_column(Boolean, default=DEFAULTS.show_meal_count)
+    min_meals: Mapped[int] = mapped_column(Integer, default=DEFAULTS.min_meals)
+    show_credit_amount: Mapped[bool] = mapped_column(Boolean, default=DEFAULTS.show_credit_amount)
+    min_credit_amount_cents: Mapped[int] = mapped_column(
+        Integer, default=DEFAULTS.min_credit_amount_cents
+    )
+    min_forfait_amount_cents: Mapped[int] = mapped_column(
+        Integer, default=DEFAULTS.min_forfait_amount_cents
+    )
     school_website: Mapped[str | None] = mapped_column(String(300))
-    reservation_weeks: Mapped[int] = mapped_column(Integer, default=8)
-    reservation_lead_days: Mapped[int] = mapped_column(Integer, default=0)
-    block_online_payment: Mapped[bool] = mapped_column(Boolean, default=False)
-    block_online_reservation: Mapped[bool] = mapped_column(Boolean, default=False)
+    reservation_weeks: Mapped[int] = mapped_column(Integer, default=DEFAULTS.reservation_weeks)
+    reservation_lead_days: Mapped[int] = mapped_column(
+        Integer, default=DEFAULTS.reservation_lead_days
+    )
+    block_online_payment: Mapped[bool] = mapped_column(
+        Boolean, default=DEFAULTS.block_online_payment
+    )
+    block_online_reservation: Mapped[bool] = mapped_column(
+        Boolean, default=DEFAULTS.block_online_reservation
+    )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(64))
     pushed_at: Mapped[datetime | None]  # settings changed after this go in the next sync

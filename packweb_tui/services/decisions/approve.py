@@ -28,6 +28,7 @@ from packweb_tui.domain.decisions import UNDECIDED, SkipReason
 from packweb_tui.domain.letters import subject_for
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.requests import RequestStatus
+from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
 from packweb_tui.domain.wording import agree, plural
 from packweb_tui.services import audit
 from packweb_tui.services.decisions.selection import (
@@ -46,12 +47,9 @@ from packweb_tui.store.locks import take_decisions_lock
 from packweb_tui.store.models import (
     AccountHost,
     AccountRequest,
-    CredentialsState,
     Establishment,
     Letter,
-    LetterState,
     OutboxMessage,
-    OutboxStatus,
     PortalAccount,
     UsedLogin,
     table_of,

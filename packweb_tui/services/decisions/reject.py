@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from packweb_tui.domain.decisions import SkipReason, check_rejection_reason, rejection_message
 from packweb_tui.domain.requests import RequestStatus
+from packweb_tui.domain.states import OutboxStatus
 from packweb_tui.domain.wording import agree, plural
 from packweb_tui.services import audit
 from packweb_tui.services.decisions.selection import (
@@ -21,7 +22,7 @@ from packweb_tui.services.decisions.selection import (
 from packweb_tui.services.matching import rematch_pending
 from packweb_tui.store.database import Database
 from packweb_tui.store.locks import take_decisions_lock
-from packweb_tui.store.models import AccountRequest, OutboxMessage, OutboxStatus, table_of
+from packweb_tui.store.models import AccountRequest, OutboxMessage, table_of
 from packweb_tui.store.types import utcnow
 
 _REQUESTS = table_of(AccountRequest)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
 from packweb_tui.services import audit
 from packweb_tui.services.letters import UNDELIVERED, LetterSource
 from packweb_tui.services.outbox.report import DeliveryReport, Undelivered
@@ -21,11 +22,8 @@ from packweb_tui.store.bulk import chunks
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import (
     AccountRequest,
-    CredentialsState,
     Letter,
-    LetterState,
     OutboxMessage,
-    OutboxStatus,
     PortalAccount,
     PortalSettings,
     table_of,

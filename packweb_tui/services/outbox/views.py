@@ -9,16 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from packweb_tui.domain.states import OutboxStatus
 from packweb_tui.services.mail import AddressError, Sender, message_id_for
 from packweb_tui.store.database import Database
-from packweb_tui.store.models import OutboxMessage, OutboxStatus
-
-STATUS_LABELS = {
-    OutboxStatus.QUEUED: "en file",
-    OutboxStatus.SENT: "envoyé",
-    OutboxStatus.FAILED: "échec",
-    OutboxStatus.CANCELLED: "annulé",
-}
+from packweb_tui.store.models import OutboxMessage
 
 
 @dataclass(frozen=True, slots=True)

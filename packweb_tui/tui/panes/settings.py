@@ -21,15 +21,14 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Input, Label, Static, TabbedContent
 
-from packweb_tui.domain.dates import PARIS, format_instant
+from packweb_tui.domain.closures import ClosurePeriod
+from packweb_tui.domain.dates import PARIS, format_day, format_instant
 from packweb_tui.domain.errors import InputError
 from packweb_tui.domain.settings import (
     FIELD_BY_KEY,
     FIELDS,
-    ClosurePeriod,
     Kind,
     PortalSettingsValues,
-    format_day,
     format_setting,
     parse_setting,
     read_form,

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
-from packweb_tui.domain.settings import long_day
+from packweb_tui.domain.dates import long_day
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.widgets.calendar import MonthCalendar
 

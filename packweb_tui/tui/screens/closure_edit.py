@@ -15,15 +15,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, Static
 
+from packweb_tui.domain.closures import ClosurePeriod, clean_label, closure_problems
+from packweb_tui.domain.dates import format_day, long_day, parse_day
 from packweb_tui.domain.errors import InputError
-from packweb_tui.domain.settings import (
-    ClosurePeriod,
-    clean_label,
-    closure_problems,
-    format_day,
-    long_day,
-    parse_day,
-)
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.widgets.date_field import DateField
 

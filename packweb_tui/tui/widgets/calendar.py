@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.style import Style
 from textual.widget import Widget
 
-from packweb_tui.domain.settings import FIRST_YEAR, LAST_YEAR, MONTHS
+from packweb_tui.domain.dates import FIRST_YEAR, LAST_YEAR, MONTHS
 
 FIRST_DAY, LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
 DAY_HEADERS = ("lu", "ma", "me", "je", "ve", "sa", "di")

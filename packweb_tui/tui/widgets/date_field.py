@@ -9,8 +9,8 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
+from packweb_tui.domain.dates import format_day, parse_day
 from packweb_tui.domain.errors import InputError
-from packweb_tui.domain.settings import format_day, parse_day
 
 SEPARATORS = "/.- "
 

@@ -1,0 +1,83 @@
+"""The states things go through: an account's credentials, a letter, an email of the outbox,
+a receivable's avis, a synchronisation. Each state's value is what the store keeps (never
+change one: rows hold it); `label` is its French wording, where people see the state."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CredentialsState(StrEnum):
+    """Where a portal account's credentials are: to send, sent by email, failed, printed."""
+
+    TO_SEND = "to_send"
+    SENT = "sent"
+    FAILED = "failed"
+    PRINTED = "printed"
+
+    @property
+    def label(self) -> str:
+        return _CREDENTIALS_LABELS[self]
+
+
+_CREDENTIALS_LABELS = {
+    CredentialsState.TO_SEND: "identifiants à envoyer",
+    CredentialsState.SENT: "identifiants envoyés",
+    CredentialsState.FAILED: "échec d'envoi",
+    CredentialsState.PRINTED: "identifiants imprimés",
+}
+
+
+class LetterState(StrEnum):
+    """A credentials letter: pending while it holds a plain password, then delivered (sent,
+    printed) or voided; failed when its email could not go."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    PRINTED = "printed"
+    FAILED = "failed"
+    VOID = "void"
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"  # not to be sent: its letter went on paper, or was voided
+
+    @property
+    def label(self) -> str:
+        return _OUTBOX_LABELS[self]
+
+
+_OUTBOX_LABELS = {
+    OutboxStatus.QUEUED: "en file",
+    OutboxStatus.SENT: "envoyé",
+    OutboxStatus.FAILED: "échec",
+    OutboxStatus.CANCELLED: "annulé",
+}
+
+
+class AvisState(StrEnum):
+    """A receivable's avis détaillé: the portal asks for payment only once it is validated."""
+
+    NONE = "none"
+    DRAFT = "draft"
+    VALIDATED = "validated"
+
+
+class SyncStatus(StrEnum):
+    RUNNING = "running"
+    OK = "ok"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return _SYNC_LABELS[self]
+
+
+_SYNC_LABELS = {
+    SyncStatus.RUNNING: "en cours",
+    SyncStatus.OK: "réussie",
+    SyncStatus.FAILED: "échouée",
+}
