@@ -2,7 +2,8 @@
 
 APScheduler runs, on the asyncio loop of one process:
 - the outbox sender every minute (letters, rejections, digests: services/outbox/);
-- the nightly synchronisation with the portal, when it exists (contracts.md `[sync] schedule`).
+- the nightly synchronisation with the portal, when it exists (`[sync] schedule`,
+  docs/configuration.md).
 
 Each job logs one French line a run to standard output (the journal under systemd); a job that
 fails logs why and runs again at its next time: the daemon itself never stops on an error.

@@ -2,7 +2,7 @@
 the email's text and HTML parts, the console's preview).
 
 Every letter holds the lines ``Identifiant : <login>`` and ``Mot de passe : <password>``, the
-password exactly as it must be typed (contracts.md)."""
+password exactly as it must be typed (docs/formats.md)."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ class Kind(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class SettingField:
-    """One field of the screen: its key (contracts.md), its French label (the guide's), what
+    """One field of the screen: its key (docs/domain.md), its French label (the guide's), what
     it holds, its bounds and the switch it depends on."""
 
     key: str
@@ -136,7 +136,7 @@ class PortalSettingsValues:
     block_online_reservation: bool = False
 
     def get(self, key: str) -> SettingValue:
-        """The value of the setting named `key` (contracts.md)."""
+        """The value of the setting named `key` (docs/domain.md)."""
         value: SettingValue = getattr(self, FIELD_BY_KEY[key].name)
         return value
 

@@ -30,7 +30,7 @@ class AccountView:
     must_change_password: bool
 
     def to_json(self) -> dict[str, Any]:
-        """The `accounts list --json` item of contracts.md."""
+        """The `accounts list --json` item (docs/cli.md, JSON output)."""
         return {
             "login": self.login,
             "uai": self.uai,

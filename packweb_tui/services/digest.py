@@ -1,5 +1,5 @@
 """The digest of new account requests, emailed to the establishment's "email pour réceptionner
-les demandes de création de compte" after a synchronisation brings some (domain.md, portal
+les demandes de création de compte" after a synchronisation brings some (docs/domain.md, portal
 settings): queued in the outbox in the synchronisation's own transaction."""
 
 from __future__ import annotations

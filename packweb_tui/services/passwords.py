@@ -1,4 +1,4 @@
-"""Password hashes: argon2id at OWASP's minimum (domain.md), and hashing in bulk on every core
+"""Password hashes: argon2id at OWASP's minimum (docs/domain.md), and hashing in bulk on every core
 while the event loop stays free.
 
 One hash costs tens of milliseconds of CPU by design, so a bulk approval of a thousand requests

@@ -85,7 +85,8 @@ class SettingsView:
         return portal_today(self.values, self.periods, today)
 
     def to_json(self, today: date) -> dict[str, object]:
-        """Every key of contracts.md, then the closures and what the portal shows today."""
+        """Every key (docs/domain.md, portal settings), then the closures and what the portal
+        shows today."""
         shown = self.portal(today)
         return {
             "uai": self.uai,

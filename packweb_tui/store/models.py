@@ -1,4 +1,4 @@
-"""The tables of the whole domain (see shared/design/domain.md). Money in integer cents,
+"""The tables of the whole domain (see docs/domain.md). Money in integer cents,
 instants in UTC (UTCDateTime), dates as dates; the domain's enums stored as their short text
 values, the portal settings' defaults taken from the domain's."""
 
