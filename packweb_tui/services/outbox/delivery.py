@@ -1,5 +1,6 @@
 """The outbox sender: every queued email that is due goes to the SMTP server (`[smtp]`,
-docs/configuration.md), from the console, from `packweb outbox send` and from the daemon every minute.
+docs/configuration.md), from the console, from `packweb outbox send` and from the daemon
+every minute.
 
 What it guarantees, on SQLite and PostgreSQL alike:
 - Nothing is sent twice, short of SMTP's own limit: each message is marked sent in its own
