@@ -75,7 +75,11 @@ class CredentialsPane(OverviewPane):
 
     def compose(self) -> ComposeResult:
         yield Static(OPENING, classes="pane-figures", id="credentials-counts")
-        yield FilterBar("Filtrer : nom, identifiant, courriel, état…", id="credentials-filter")
+        yield FilterBar(
+            "Filtrer : nom, identifiant, courriel, état…",
+            self._filter_typed,
+            id="credentials-filter",
+        )
         with Horizontal(id="credentials-body"):
             yield AccountsTable(id="credentials-table")
             yield LetterPanel(id="credentials-preview")
@@ -210,8 +214,7 @@ class CredentialsPane(OverviewPane):
             return list(self.all_rows)
         return [r for r in self.all_rows if all(w in self._haystacks[r.account_id] for w in words)]
 
-    @on(FilterBar.Typed)
-    def _filter_typed(self) -> None:
+    def _filter_typed(self, text: str) -> None:
         if self.db is not None and self.all_rows:
             self._show_rows(self._filtered())
 

@@ -91,7 +91,9 @@ class RequestsPane(OverviewPane):
         shown = first.result() if first.done() else None
         text = counts(shown.total, shown.late) if shown else Content(OPENING)
         yield Static(text, classes="pane-figures", id="requests-counts")
-        yield FilterBar("Filtrer : nom, carte, courriel, concordance…", id="requests-filter")
+        yield FilterBar(
+            "Filtrer : nom, carte, courriel, concordance…", self._filter_typed, id="requests-filter"
+        )
         yield RequestsTable(id="requests-table")
         yield Static("", id="requests-info", markup=False)
 
@@ -207,14 +209,14 @@ class RequestsPane(OverviewPane):
     def _filter_done(self) -> None:
         self.focus_table()
 
-    @on(FilterBar.Typed)
-    def _filter_typed(self, event: FilterBar.Typed) -> None:
-        self.query_one(RequestsTable).set_filter(event.text)
+    def _filter_typed(self, text: str) -> None:
+        # In the key's own step: the lines and the counts below them in the same frame.
+        self.query_one(RequestsTable).set_filter(text)
         self._show_info()
 
     def action_clear_filter(self) -> None:
         self.query_one(FilterBar).close()
-        self.query_one(RequestsTable).set_filter("")  # now: the keys shown follow at once
+        self.query_one(RequestsTable).set_filter("")
         self.focus_table()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
