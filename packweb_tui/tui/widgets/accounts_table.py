@@ -23,7 +23,7 @@ STATE_WORDS = {
 }
 
 
-def tick(checked: bool) -> str:
+def tick_mark(checked: bool) -> str:
     return "[x]" if checked else "[ ]"
 
 
@@ -57,7 +57,8 @@ class AccountsTable(DataTable[str | Text]):
             word, style = STATE_WORDS[row.state.value]
             name = Text(row.holder, no_wrap=True, overflow="ellipsis")
             name.truncate(holder, overflow="ellipsis")
-            cells: list[str | Text] = [tick(row.account_id in checked), Text(word, style=style)]
+            ticked = tick_mark(row.account_id in checked)
+            cells: list[str | Text] = [ticked, Text(word, style=style)]
             if with_login:
                 cells.append(Text(row.login))
             self.add_row(*cells, name, key=str(row.account_id))
@@ -65,4 +66,4 @@ class AccountsTable(DataTable[str | Text]):
             self.move_cursor(row=min(keep, len(rows) - 1))
 
     def tick(self, account_id: int, checked: bool) -> None:
-        self.update_cell(str(account_id), "check", tick(checked))
+        self.update_cell(str(account_id), "check", tick_mark(checked))
