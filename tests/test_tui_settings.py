@@ -18,7 +18,7 @@ from packweb_tui.services.settings import SettingsView, add_closure, read_settin
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import AuditEntry, Closure, Establishment
 from packweb_tui.tui.app import PackWebApp
-from packweb_tui.tui.panes.settings import ClosuresTable, SettingsPane
+from packweb_tui.tui.panes.settings import SettingsPane
 from packweb_tui.tui.screens.calendar import CalendarScreen
 from packweb_tui.tui.screens.closure_edit import ClosureScreen
 from packweb_tui.tui.screens.console import ConsoleScreen
@@ -27,6 +27,7 @@ from packweb_tui.tui.screens.establishments import EstablishmentsScreen
 from packweb_tui.tui.screens.unsaved import UnsavedScreen
 from packweb_tui.tui.state import remember_uai
 from packweb_tui.tui.widgets.calendar import MonthCalendar
+from packweb_tui.tui.widgets.closures import ClosuresTable
 from packweb_tui.tui.widgets.date_field import DateField, masked
 from tests.test_tui_requests import make_app, until
 from tests.tui_support import COLLEGE, FIXED_NOW, LYCEE, OPERATOR, figures, make_console_db
@@ -85,12 +86,12 @@ async def open_pane(pilot: object, app: PackWebApp) -> SettingsPane:
 
 
 def message(app: PackWebApp, key: str) -> str:
-    widget = app.screen.query_one(f"#message-{key}", Static)
+    widget = app.screen.query_one(f"#row-{key} .setting-message", Static)
     return str(widget.content) if widget.display else ""
 
 
 def mark(app: PackWebApp, key: str) -> str:
-    return str(app.screen.query_one(f"#mark-{key}", Static).content)
+    return str(app.screen.query_one(f"#row-{key} .setting-mark", Static).content)
 
 
 def field(app: PackWebApp, key: str) -> Input:

@@ -8,18 +8,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import events, on, work
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import DataTable, Input, Static, TabbedContent
+from textual.widgets import DataTable, Static, TabbedContent
 
 from packweb_tui.domain.dates import PARIS, format_instant
 from packweb_tui.domain.names import fold_name
 from packweb_tui.domain.wording import plural
 from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, read_failure
-from packweb_tui.tui.widgets.filter_input import FilterInput, keys_to_filter
+from packweb_tui.tui.widgets.accounts_table import STATE_WORDS, AccountsTable, columns
+from packweb_tui.tui.widgets.filter_bar import FilterBar
+from packweb_tui.tui.widgets.letter_panel import LetterPanel
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -28,21 +29,10 @@ if TYPE_CHECKING:
     from packweb_tui.store.database import Database
     from packweb_tui.tui.app import PackWebApp
 
-WITH_LOGIN_FROM = 56  # table width (cells) from which the login has its own column
-SCROLLBAR = 2
-
 
 def _haystack(row: CredentialsRow) -> str:
     word, _ = STATE_WORDS[row.state.value]
     return fold_name(f"{row.login} {row.holder} {row.email} {word}")
-
-
-STATE_WORDS = {
-    "to_send": ("à envoyer", "bold"),
-    "failed": ("échec", "bold red"),
-    "sent": ("envoyé", "green"),
-    "printed": ("imprimé", "cyan"),
-}
 
 
 class CredentialsPane(OverviewPane):
@@ -73,7 +63,6 @@ class CredentialsPane(OverviewPane):
         self.all_rows: list[CredentialsRow] = []  # every account read
         self.rows: list[CredentialsRow] = []  # those the filter lets through, as listed
         self._haystacks: dict[int, str] = {}  # account id → its words folded, for the filter
-        self._shape: tuple[bool, int] | None = None  # the columns as built (_build_columns)
         self.checked: set[int] = set()  # account ids
         self.busy = False
 
@@ -86,52 +75,35 @@ class CredentialsPane(OverviewPane):
 
     def compose(self) -> ComposeResult:
         yield Static(OPENING, classes="pane-figures", id="credentials-counts")
-        yield FilterInput(
+        yield FilterBar(
+            "Filtrer : nom, identifiant, courriel, état…",
             self._filter_typed,
-            placeholder="Filtrer : nom, identifiant, courriel, état…",
             id="credentials-filter",
-            compact=True,
         )
         with Horizontal(id="credentials-body"):
-            table: DataTable[str | Text] = DataTable(
-                id="credentials-table", cursor_type="row", zebra_stripes=True
-            )
-            yield table
-            with VerticalScroll(id="credentials-preview"):
-                yield Static("", id="credentials-letter", markup=False)
+            yield AccountsTable(id="credentials-table")
+            yield LetterPanel(id="credentials-preview")
         yield Static("", id="credentials-info", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#credentials-body").display = False
-        self.query_one("#credentials-filter").display = False
 
     # --- columns that fit the width ------------------------------------------------------------
-    def _columns(self) -> tuple[bool, int]:
-        """Whether the login has a column (not in 80 columns: it is on the info line and in
-        the letter), and the width left for the holder's name."""
-        table = self.query_one(DataTable)
-        width = table.size.width or max(self.size.width * 3 // 5, 40)
-        with_login = width >= WITH_LOGIN_FROM
-        login = min(max((len(r.login) for r in self.rows), default=11), 20) if with_login else 0
-        used = (3 + 2) + (9 + 2) + ((login + 2) if with_login else 0) + 2 + SCROLLBAR
-        return with_login, max(width - used, 10)
+    def _table_width(self) -> int:
+        """The table's width; before its first layout, its share of the pane's."""
+        return self.query_one(AccountsTable).size.width or max(self.size.width * 3 // 5, 40)
 
-    def _build_columns(self, with_login: bool, holder: int) -> None:
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        table.add_column("", key="check", width=3)
-        table.add_column("État", key="state", width=9)
-        if with_login:
-            table.add_column("Identifiant", key="login")
-        table.add_column("Pour", key="holder", width=holder)
-        self._shape = (with_login, holder)
+    def _refits(self) -> bool:
+        """Whether the columns as built no longer fit the table's width."""
+        shape = self.query_one(AccountsTable).shape
+        return bool(self.rows) and columns(self.rows, self._table_width()) != shape
 
     def on_resize(self) -> None:
-        if self.rows and self._columns() != self._shape:
+        if self._refits():
             self.call_after_refresh(self._refit)
 
     def _refit(self) -> None:
-        if self.rows and self._columns() != self._shape:
+        if self._refits():
             self._show_rows(self.rows)
 
     # --- reading -----------------------------------------------------------------------------
@@ -167,21 +139,8 @@ class CredentialsPane(OverviewPane):
         self._show_rows(self._filtered())
 
     def _show_rows(self, rows: Sequence[CredentialsRow]) -> None:
-        table = self.query_one(DataTable)
-        keep = table.cursor_row
         self.rows = list(rows)
-        with_login, holder = self._columns()
-        self._build_columns(with_login, holder)
-        for row in rows:
-            word, style = STATE_WORDS[row.state.value]
-            name = Text(row.holder, no_wrap=True, overflow="ellipsis")
-            name.truncate(holder, overflow="ellipsis")
-            cells: list[str | Text] = [self._tick(row.account_id), Text(word, style=style)]
-            if with_login:
-                cells.append(Text(row.login))
-            table.add_row(*cells, name, key=str(row.account_id))
-        if rows:
-            table.move_cursor(row=min(keep, len(rows) - 1))
+        self.query_one(AccountsTable).fill(rows, self.checked, self._table_width())
         self.query_one("#credentials-body").display = bool(self.all_rows)
         filtering = self.screen.focused is self.query_one("#credentials-filter")
         if rows and not filtering and self.screen.query_one(TabbedContent).active == "credentials":
@@ -191,10 +150,7 @@ class CredentialsPane(OverviewPane):
 
     def focus_table(self) -> None:
         if self.query_one("#credentials-body").display:
-            self.query_one(DataTable).focus()
-
-    def _tick(self, account_id: int) -> str:
-        return "[x]" if account_id in self.checked else "[ ]"
+            self.query_one(AccountsTable).focus()
 
     def _show_counts(self) -> None:
         if not self.all_rows:
@@ -240,7 +196,7 @@ class CredentialsPane(OverviewPane):
 
     @property
     def current(self) -> CredentialsRow | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(AccountsTable)
         if not self.rows or not 0 <= table.cursor_row < len(self.rows):
             return None
         return self.rows[table.cursor_row]
@@ -248,7 +204,7 @@ class CredentialsPane(OverviewPane):
     # --- filtering -----------------------------------------------------------------------------
     @property
     def _words(self) -> list[str]:
-        return fold_name(self.query_one("#credentials-filter", FilterInput).value).split()
+        return fold_name(self.query_one(FilterBar).value).split()
 
     def _filtered(self) -> list[CredentialsRow]:
         """The accounts whose login, holder, email or state hold every word typed (accents
@@ -263,24 +219,17 @@ class CredentialsPane(OverviewPane):
             self._show_rows(self._filtered())
 
     def action_filter(self) -> None:
-        field = self.query_one("#credentials-filter", FilterInput)
-        field.display = True
-        self.screen.set_focus(field)  # at once: see keys_to_filter
+        self.query_one(FilterBar).open()
 
     def on_key(self, event: events.Key) -> None:
-        field = self.query_one("#credentials-filter", FilterInput)
-        keys_to_filter(event, field, self.action_filter if self.all_rows else None)
+        self.query_one(FilterBar).take_key(event, self.action_filter if self.all_rows else None)
 
-    @on(Input.Submitted, "#credentials-filter")
+    @on(FilterBar.Done)
     def _filter_done(self) -> None:
-        if not self.query_one("#credentials-filter", FilterInput).value:
-            self.query_one("#credentials-filter").display = False
         self.focus_table()
 
     def action_clear_filter(self) -> None:
-        field = self.query_one("#credentials-filter", FilterInput)
-        field.value = ""
-        field.display = False
+        self.query_one(FilterBar).close()
         self.focus_table()
 
     # --- the letter on the right --------------------------------------------------------------
@@ -291,15 +240,12 @@ class CredentialsPane(OverviewPane):
 
     def _preview(self) -> None:
         row = self.current
-        letter = self.query_one("#credentials-letter", Static)
+        panel = self.query_one(LetterPanel)
         if row is None or self.db is None:
-            letter.update("")
+            panel.clear()
             return
         if row.letter_id is None or row.state.value in ("sent", "printed"):
-            letter.update(
-                "Identifiants remis : le mot de passe initial n'est plus gardé. Pour en "
-                "donner un nouveau : touche r."
-            )
+            panel.show_delivered()
             return
         self._read_letter(self.db, row.letter_id)
 
@@ -315,22 +261,9 @@ class CredentialsPane(OverviewPane):
                 db, letter_id, config.portal.url, letters_dir(config), today, config.letter_logos
             )
         except Exception as error:
-            self.query_one("#credentials-letter", Static).update(f"Lecture impossible : {error}")
+            self.query_one(LetterPanel).show_failure(error)
             return
-        text = preview.text or "Cette lettre a déjà été remise."
-        if preview.pdf_path is not None:
-            text = f"PDF : {preview.pdf_path}\n\n{text}"
-        if preview.logo_missing is not None:
-            text = (
-                f"Attention : logo introuvable ({preview.logo_missing}, [letters.logos] de la "
-                f"configuration) : la lettre part sans.\n\n{text}"
-            )
-        if preview.unprintable:
-            text = (
-                f"Attention : la police des lettres n'a pas ces caractères, absents du PDF : "
-                f"{' '.join(preview.unprintable)}. Le courriel, lui, les montre.\n\n{text}"
-            )
-        self.query_one("#credentials-letter", Static).update(text)
+        self.query_one(LetterPanel).show_letter(preview)
 
     # --- ticking -----------------------------------------------------------------------------
     def action_tick(self) -> None:
@@ -338,8 +271,8 @@ class CredentialsPane(OverviewPane):
         if row is None:
             return
         self.checked ^= {row.account_id}
-        table = self.query_one(DataTable)
-        table.update_cell(str(row.account_id), "check", self._tick(row.account_id))
+        table = self.query_one(AccountsTable)
+        table.tick(row.account_id, row.account_id in self.checked)
         table.move_cursor(row=table.cursor_row + 1)
         self._show_info()
 
@@ -352,9 +285,9 @@ class CredentialsPane(OverviewPane):
         self._retick()
 
     def _retick(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(AccountsTable)
         for row in self.rows:
-            table.update_cell(str(row.account_id), "check", self._tick(row.account_id))
+            table.tick(row.account_id, row.account_id in self.checked)
         self._show_info()
 
     def _chosen(self) -> list[CredentialsRow]:
@@ -369,8 +302,8 @@ class CredentialsPane(OverviewPane):
         if action == "filter":
             return bool(self.all_rows)
         if action == "clear_filter":
-            field = self.query_one("#credentials-filter", FilterInput)
-            return bool(field.value) or self.screen.focused is field
+            field = self.query_one(FilterBar)
+            return bool(field.value) or field.typing
         return True
 
     # --- printing ----------------------------------------------------------------------------

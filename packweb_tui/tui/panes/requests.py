@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Input, Static, TabbedContent
+from textual.widgets import Static, TabbedContent
 
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.wording import plural
 from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, read_failure
-from packweb_tui.tui.widgets.filter_input import FilterInput, keys_to_filter
-from packweb_tui.tui.widgets.requests_table import LATE, RequestsTable
+from packweb_tui.tui.widgets.filter_bar import FilterBar
+from packweb_tui.tui.widgets.requests_rows import LATE
+from packweb_tui.tui.widgets.requests_table import RequestsTable
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -90,17 +91,13 @@ class RequestsPane(OverviewPane):
         shown = first.result() if first.done() else None
         text = counts(shown.total, shown.late) if shown else Content(OPENING)
         yield Static(text, classes="pane-figures", id="requests-counts")
-        yield FilterInput(
-            self._filter_typed,
-            placeholder="Filtrer : nom, carte, courriel, concordance…",
-            id="requests-filter",
-            compact=True,
+        yield FilterBar(
+            "Filtrer : nom, carte, courriel, concordance…", self._filter_typed, id="requests-filter"
         )
         yield RequestsTable(id="requests-table")
         yield Static("", id="requests-info", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#requests-filter").display = False
         self.query_one(RequestsTable).display = False
 
     # --- reading -----------------------------------------------------------------------------
@@ -202,22 +199,14 @@ class RequestsPane(OverviewPane):
 
     # --- filtering ---------------------------------------------------------------------------
     def action_filter(self) -> None:
-        field = self.query_one("#requests-filter", Input)
-        field.display = True
-        # At once, not after the next refresh as focus() does: letters typed quickly after
-        # the `/` go to the filter, not to the table's keys.
-        self.screen.set_focus(field)
+        self.query_one(FilterBar).open()
 
     def on_key(self, event: events.Key) -> None:
-        field = self.query_one("#requests-filter", FilterInput)
         can = self.check_action("filter", ())
-        keys_to_filter(event, field, self.action_filter if can else None)
+        self.query_one(FilterBar).take_key(event, self.action_filter if can else None)
 
-    @on(Input.Submitted, "#requests-filter")
+    @on(FilterBar.Done)
     def _filter_done(self) -> None:
-        field = self.query_one("#requests-filter", Input)
-        if not field.value:
-            field.display = False
         self.focus_table()
 
     def _filter_typed(self, text: str) -> None:
@@ -226,17 +215,14 @@ class RequestsPane(OverviewPane):
         self._show_info()
 
     def action_clear_filter(self) -> None:
-        field = self.query_one("#requests-filter", Input)
-        field.value = ""
-        field.display = False
+        self.query_one(FilterBar).close()
         self.query_one(RequestsTable).set_filter("")
         self.focus_table()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             table = self.query_one(RequestsTable)
-            field = self.query_one("#requests-filter", Input)
-            return bool(table.filter_text) or field.has_focus
+            return bool(table.filter_text) or self.query_one(FilterBar).has_focus
         if action in ("approve", "reject", "filter"):
             return self.db is not None and self.uai is not None and not self.busy
         return True

@@ -12,30 +12,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import events, on, work
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content, Span
-from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Checkbox, DataTable, Input, Label, Static, TabbedContent
+from textual.widgets import Checkbox, Input, Static, TabbedContent
 
 from packweb_tui.domain.closures import ClosurePeriod
-from packweb_tui.domain.dates import PARIS, format_day, format_instant
+from packweb_tui.domain.dates import PARIS, format_instant
 from packweb_tui.domain.errors import InputError
 from packweb_tui.domain.settings import (
     FIELD_BY_KEY,
     FIELDS,
-    Kind,
     PortalSettingsValues,
-    format_setting,
-    parse_setting,
     read_form,
 )
 from packweb_tui.domain.wording import plural
 from packweb_tui.services.errors import first_line
 from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, read_failure
+from packweb_tui.tui.widgets.closures import ClosuresSection, ClosuresTable
+from packweb_tui.tui.widgets.settings_form import SettingsForm
 
 if TYPE_CHECKING:
     from datetime import date
@@ -49,30 +46,6 @@ if TYPE_CHECKING:
 
 TAB_ID = "settings"
 WIDE = 120  # from this width, the continuous closure stands beside the form, as in the guide
-CONTINUOUS = ("block_online_payment", "block_online_reservation")
-SHORT_KINDS = (Kind.COUNT, Kind.EUROS, Kind.LEAD)
-STATES = {"past": "passée", "current": "en cours", "coming": "à venir"}
-
-
-class ClosuresTable(DataTable[str | Text]):
-    """The dated closures; its keys ask the pane to add, change or delete one."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "request('edit')", "Modifier", id="closures.edit",
-                tooltip="Modifier la fermeture sous le curseur"),
-        Binding("a,insert", "request('add')", "Ajouter", id="closures.add",
-                tooltip="Ajouter une fermeture par période"),
-        Binding("delete,d", "request('remove')", "Supprimer", id="closures.remove",
-                key_display="Suppr", tooltip="Supprimer la fermeture sous le curseur"),
-    ]  # fmt: skip
-
-    class Requested(Message):
-        def __init__(self, what: str) -> None:
-            super().__init__()
-            self.what = what
-
-    def action_request(self, what: str) -> None:
-        self.post_message(self.Requested(what))
 
 
 class SettingsPane(OverviewPane):
@@ -113,48 +86,11 @@ class SettingsPane(OverviewPane):
     def compose(self) -> ComposeResult:
         yield Static(OPENING, classes="pane-figures", id="settings-status")
         with Vertical(id="settings-body"):
-            with Horizontal(id="settings-columns"):
-                with Vertical(id="settings-form"):
-                    for field in FIELDS:
-                        if field.key not in CONTINUOUS:
-                            yield self._row(field.key)
-                with Vertical(id="settings-continuous"):
-                    yield Label("Fermeture continue", classes="settings-section")
-                    for key in CONTINUOUS:
-                        yield self._row(key)
-            yield Label("Fermeture par périodes", classes="settings-section")
-            yield ClosuresTable(id="settings-closures", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="settings-closures-note")
-
-    def _row(self, key: str) -> Widget:
-        field = FIELD_BY_KEY[key]
-        control: Widget
-        if field.kind is Kind.SWITCH:
-            control = Checkbox("oui", True, compact=True, id=f"field-{key}")
-        else:
-            short = "short" if field.kind in SHORT_KINDS else None
-            control = Input(compact=True, id=f"field-{key}", classes=short)
-        label = field.label + (" *" if field.required else "")
-        return Horizontal(
-            Static("", classes="setting-mark", id=f"mark-{key}"),
-            Label(label, classes="setting-label", id=f"label-{key}"),
-            Vertical(
-                control,
-                Static("", classes="setting-message", id=f"message-{key}", markup=False),
-                classes="setting-control",
-            ),
-            classes="setting-row",
-            id=f"row-{key}",
-        )
+            yield SettingsForm()
+            yield ClosuresSection()
 
     def on_mount(self) -> None:
         self.query_one("#settings-body").display = False
-        table = self.query_one(ClosuresTable)
-        table.add_column("Du", key="from", width=10)
-        table.add_column("Au", key="to", width=10)
-        table.add_column("État", key="state", width=8)
-        table.add_column("Bloque", key="blocks", width=23)
-        table.add_column("Libellé", key="label")
         tabs = self.query_ancestor(TabbedContent)
         self.watch(tabs, "active", self._tab_changed, init=False)
 
@@ -166,34 +102,20 @@ class SettingsPane(OverviewPane):
         if self.query_one("#settings-body").display:
             self.focus()
 
+    @property
+    def _form(self) -> SettingsForm:
+        return self.query_one(SettingsForm)
+
     def _control(self, key: str) -> Input | Checkbox:
-        control = self.query_one(f"#field-{key}")
-        assert isinstance(control, Input | Checkbox)
-        return control
+        return self._form.rows[key].control
 
     def entries(self) -> dict[str, str | bool]:
         """What the form holds: text as typed, switches as booleans."""
-        values: dict[str, str | bool] = {}
-        for field in FIELDS:
-            control = self._control(field.key)
-            values[field.key] = control.value
-        return values
+        return self._form.entries()
 
     def changed_keys(self) -> list[str]:
         """The fields that differ from the settings the form was filled with."""
-        changed = []
-        for key, entry in self.entries().items():
-            saved = self.base.get(key)
-            if isinstance(entry, bool):
-                differs = entry != saved
-            else:
-                try:
-                    differs = parse_setting(key, entry) != saved
-                except InputError:
-                    differs = entry.strip() != format_setting(key, saved, for_form=True)
-            if differs:
-                changed.append(key)
-        return changed
+        return self._form.changed_keys(self.base)
 
     @property
     def dirty(self) -> bool:
@@ -201,13 +123,7 @@ class SettingsPane(OverviewPane):
 
     def _fill(self, values: PortalSettingsValues) -> None:
         self.base = values
-        for field in FIELDS:
-            control = self._control(field.key)
-            value = values.get(field.key)
-            if isinstance(control, Checkbox):
-                control.value = bool(value)
-            else:
-                control.value = format_setting(field.key, value, for_form=True)
+        self._form.fill(values)
         self._refresh_form()
 
     @on(Input.Changed)
@@ -216,55 +132,17 @@ class SettingsPane(OverviewPane):
 
     @on(Checkbox.Changed)
     def _switched(self, event: Checkbox.Changed) -> None:
-        key = (event.checkbox.id or "").removeprefix("field-")
-        for field in FIELDS:
-            if field.depends_on == key and not event.value:
-                # Turned off: a wrong value typed there is forgotten, not kept hidden.
-                dependent = self._control(field.key)
-                assert isinstance(dependent, Input)
-                try:
-                    parse_setting(field.key, dependent.value)
-                except InputError:
-                    dependent.value = format_setting(
-                        field.key, self.base.get(field.key), for_form=True
-                    )
+        if not event.value:
+            self._form.turned_off(event.checkbox, self.base)
         self._refresh_form()
 
-    @on(events.DescendantFocus)
-    @on(events.DescendantBlur)
-    def _focus_moved(self) -> None:
-        self._refresh_form()  # the hint of the field with the focus
-
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.screen.focus_next()
-
     def _refresh_form(self) -> None:
-        """Messages beside the fields, greyed dependents, marks of changes, the status."""
+        """The rows' problems and changes, greyed dependents, the status."""
         if self.view is None:
             return
-        entries = self.entries()
-        reading = read_form(entries, self.base)
-        changed = set(self.changed_keys())
-        focused = self.screen.focused
-        for field in FIELDS:
-            control = self._control(field.key)
-            if field.depends_on is not None:
-                control.disabled = entries.get(field.depends_on) is False
-            if isinstance(control, Checkbox) and str(control.label) != (
-                word := "oui" if control.value else "non"
-            ):
-                control.label = word
-            message = self.query_one(f"#message-{field.key}", Static)
-            problem = reading.problems.get(field.key)
-            hint = field.hint if focused is control else ""
-            self._put(message, Content(problem or hint))
-            message.set_class(problem is not None, "-error")
-            message.display = bool(problem or hint)
-            mark = self.query_one(f"#mark-{field.key}", Static)
-            self._put(mark, Content("●" if field.key in changed else ""))
-            self.query_one(f"#row-{field.key}").set_class(field.key in changed, "-changed")
+        reading = read_form(self.entries(), self.base)
+        changed = self.changed_keys()
+        self._form.show(reading.problems, changed)
         self._show_status(len(changed))
         if bool(changed) != self._dirty_shown:  # Ctrl+Z comes and goes with the changes
             self._dirty_shown = bool(changed)
@@ -385,44 +263,10 @@ class SettingsPane(OverviewPane):
             self.focus_table()
 
     def _show_closures(self, view: SettingsView) -> None:
-        table = self.query_one(ClosuresTable)
-        current = self._current_closure()
-        table.clear()
-        today = self._today()
-        for closure in view.closures:
-            period = closure.period
-            state = (
-                "past" if period.is_over(today) else "current" if period.covers(today) else "coming"
-            )
-            style = {"past": "dim", "current": "bold", "coming": ""}[state]
-            table.add_row(
-                *(
-                    Text(text, style=style)
-                    for text in (
-                        format_day(period.starts_on),
-                        format_day(period.ends_on),
-                        STATES[state],
-                        period.blocks(),
-                        period.label,
-                    )
-                ),
-                key=str(closure.id),
-            )
-        ids = [c.id for c in view.closures]
-        if current is not None and current.id in ids:
-            table.move_cursor(row=ids.index(current.id))
-        if view.closures:
-            note = "Entrée : modifier · a : ajouter · Suppr : supprimer"
-        else:
-            note = "Aucune fermeture par période. Ctrl+N (ou a dans la liste) : en ajouter une."
-        self.query_one("#settings-closures-note", Static).update(note)
+        self.query_one(ClosuresSection).show(view.closures, self._today())
 
     def _current_closure(self) -> ClosureView | None:
-        if self.view is None or not self.view.closures:
-            return None
-        row = self.query_one(ClosuresTable).cursor_row
-        closures = self.view.closures
-        return closures[row] if 0 <= row < len(closures) else None
+        return None if self.view is None else self.query_one(ClosuresSection).current
 
     # --- keys ----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -558,10 +402,6 @@ class SettingsPane(OverviewPane):
             self.app.exit()
 
     # --- dated closures -------------------------------------------------------------------------
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()  # Enter is the table's "Modifier", handled through Requested
-
     @on(ClosuresTable.Requested)
     def _closure_request(self, event: ClosuresTable.Requested) -> None:
         event.stop()

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.names import clean_text
 from packweb_tui.tui.css import css_paths
-from packweb_tui.tui.widgets.requests_table import LATE, age_text, fit
+from packweb_tui.tui.widgets.requests_rows import LATE, age_text, fit
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -1,7 +1,6 @@
 """A month calendar worked with the keyboard alone: arrows move by day and week, page up and
 down by month, Home back to today, Enter picks. French month and day names, weeks from
-Monday; today underlined, days of existing closures marked, days gone by dimmed (the styles
-are in styles/calendar.tcss)."""
+Monday; today underlined, days of existing closures marked, days gone by dimmed."""
 
 from __future__ import annotations
 
@@ -44,6 +43,37 @@ def month_title(day: date) -> str:
 
 
 class MonthCalendar(Widget, can_focus=True):
+    DEFAULT_CSS = """
+    MonthCalendar {
+        width: auto;
+        height: auto;
+    }
+    MonthCalendar > .month-calendar--title {
+        text-style: bold;
+    }
+    MonthCalendar > .month-calendar--header {
+        color: $text-muted;
+    }
+    MonthCalendar > .month-calendar--past {
+        color: $text-muted;
+    }
+    MonthCalendar > .month-calendar--marked {
+        color: $text-warning;
+        text-style: bold;
+    }
+    MonthCalendar > .month-calendar--today {
+        text-style: underline;
+    }
+    MonthCalendar > .month-calendar--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    /* NO_COLOR: the cursor must still stand out without its colour. */
+    MonthCalendar:nocolor > .month-calendar--cursor {
+        text-style: bold reverse;
+    }
+    """
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "month-calendar--title",
         "month-calendar--header",

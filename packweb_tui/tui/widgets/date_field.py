@@ -44,6 +44,13 @@ class DateField(Input):
     """An Input for a day: digits only, slashes put in by the mask; ↓ opens the calendar
     (on the day typed, else on `fallback()`, else on today)."""
 
+    DEFAULT_CSS = """
+    DateField {
+        width: 12;
+        background: $boost;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "down",

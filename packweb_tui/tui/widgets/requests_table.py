@@ -7,12 +7,10 @@ once, when loaded, and drawn as plain segments (never parsed as markup)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
@@ -23,132 +21,61 @@ from textual.strip import Strip
 
 from packweb_tui.domain.dates import PARIS
 from packweb_tui.domain.matching import MatchKind
-from packweb_tui.domain.names import clean_text, fold_name
-from packweb_tui.domain.requests import ANSWER_DELAY_HOURS
+from packweb_tui.domain.names import fold_name
+from packweb_tui.tui.widgets.requests_rows import (
+    SORT_KEYS,
+    SORTS,
+    WIDE,
+    Line,
+    cell,
+    fit,
+    layout,
+    make_line,
+    prepare,
+)
 
 if TYPE_CHECKING:
     from packweb_tui.services.pending import QueueRow
 
-LATE = timedelta(hours=ANSWER_DELAY_HOURS)
-WIDE = 120  # from this width on, every column is shown
-KIND_ORDER = {kind: n for n, kind in enumerate(MatchKind)}
-SHORT_KIND = {MatchKind.HAS_ACCOUNT: "Déjà compte"}
-
-
-def age_text(age: timedelta) -> str:
-    """``12 min``, ``5 h``, ``3 j``: how long a request has waited."""
-    minutes = max(int(age.total_seconds() // 60), 0)
-    if minutes < 60:
-        return f"{minutes} min"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h"
-    return f"{minutes // (24 * 60)} j"
-
-
-def fit(text: str, width: int) -> str:
-    """`text` in exactly `width` cells: padded, or cut with an ellipsis."""
-    if width <= 0:
-        return ""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    return set_cell_size(text, width - 1) + "…"
-
-
-@dataclass(slots=True)
-class Line:
-    """A row and what drawing it needs, cleaned once at load. What filtering and sorting
-    need (folded texts) is added by `prepare`, after the first rows are painted."""
-
-    row: QueueRow
-    card: str
-    last: str
-    first: str
-    email: str
-    host: str  # "DUPONT Marie-Hélène"
-    host_card: str
-    search: str | None = None  # the folded text the filter searches
-    folded: tuple[str, str, str] = ("", "", "")  # last name, first name, host
-
-
-def make_line(row: QueueRow) -> Line:
-    last, first = clean_text(row.last_name), clean_text(row.first_name)
-    email, host = clean_text(row.email), clean_text(row.host_name or "")
-    return Line(row, row.card_digits, last, first, email, host, row.host_card or "")
-
-
-_KIND_WORDS = {kind: f"{fold_name(kind.label)} {kind.value}" for kind in MatchKind}
-
-
-def prepare(line: Line) -> None:
-    """Fold the line's names once, for the filter and the sorts."""
-    if line.search is not None:
-        return
-    line.folded = (fold_name(line.last), fold_name(line.first), fold_name(line.host))
-    # One fold of the joined texts folds each alike (separators become single spaces); the
-    # email folds to "p.durand@free fr", which a typed "free.fr" (folded too) still finds.
-    names = fold_name(f"{line.last} {line.first} {line.email} {line.host}")
-    line.search = f"{names} {line.card} {line.host_card} {_KIND_WORDS[line.row.match_kind]}"
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    title: str
-    width: int  # at least
-    flex: int = 0  # share of the width left over
-    wide_only: bool = False
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("check", "", 3),
-    Column("received", "Reçue le", 16, wide_only=True),
-    Column("age", "Attente", 12),
-    Column("card", "Carte", 5),
-    Column("last", "Nom", 9, 3),
-    Column("first", "Prénom", 8, 2),
-    Column("email", "Courriel", 16, 3, wide_only=True),
-    Column("kind", "Concordance", 11),
-    Column("host", "Hôte rattaché", 14, 4),
-)
-# The columns `t` cycles through, and how each sorts.
-SORTS: tuple[tuple[str, str], ...] = (
-    ("received", "reçue le"),
-    ("last", "nom"),
-    ("first", "prénom"),
-    ("card", "carte"),
-    ("kind", "concordance"),
-    ("email", "courriel"),
-    ("host", "hôte rattaché"),
-)
-_SORT_KEYS: dict[str, Callable[[Line], Any]] = {
-    "received": lambda line: (line.row.submitted_at, line.row.id),
-    "last": lambda line: (line.folded[0], line.folded[1], line.row.id),
-    "first": lambda line: (line.folded[1], line.folded[0], line.row.id),
-    "card": lambda line: (line.card, line.row.id),
-    "kind": lambda line: (KIND_ORDER[line.row.match_kind], line.row.submitted_at, line.row.id),
-    "email": lambda line: (line.email.casefold(), line.row.id),
-    "host": lambda line: (line.host == "", line.folded[2], line.row.id),
-}
-
-
-def layout(width: int) -> list[tuple[Column, int]]:
-    """The columns shown at `width` and their widths (one space between two columns)."""
-    shown = [c for c in COLUMNS if width >= WIDE or not c.wide_only]
-    spare = width - sum(c.width for c in shown) - (len(shown) - 1)
-    flex = sum(c.flex for c in shown)
-    widths = [c.width for c in shown]
-    if spare > 0 and flex:
-        given = 0
-        for n, column in enumerate(shown):
-            extra = spare * column.flex // flex
-            widths[n] += extra
-            given += extra
-        widths[-1] += spare - given
-    return list(zip(shown, widths, strict=True))
-
 
 class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
     """Pending requests: a cursor line, ticked lines (by request id), a filter and a sort."""
+
+    DEFAULT_CSS = """
+    RequestsTable {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+    }
+    RequestsTable > .requests-table--header {
+        text-style: bold;
+        color: $text-muted;
+        background: $panel;
+    }
+    RequestsTable > .requests-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    RequestsTable > .requests-table--checked {
+        background: $accent 20%;
+    }
+    RequestsTable > .requests-table--late {
+        color: $text-warning;
+        text-style: bold;
+    }
+    RequestsTable > .requests-table--empty {
+        color: $text-muted;
+    }
+    RequestsTable > .requests-table--exact { color: $text-success; }
+    RequestsTable > .requests-table--probable { color: $text-warning; }
+    RequestsTable > .requests-table--ambiguous { color: $text-warning; }
+    RequestsTable > .requests-table--mismatch { color: $text-error; text-style: bold; }
+    RequestsTable > .requests-table--none { color: $text-muted; }
+    RequestsTable > .requests-table--duplicate { color: $text-muted; }
+    RequestsTable > .requests-table--has_account { color: $text-accent; }
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "requests-table--header",
@@ -324,7 +251,7 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _sort(self) -> None:
         if self.sort_key != "received":
             self._prepare_all()
-        key = _SORT_KEYS[self.sort_key]
+        key = SORT_KEYS[self.sort_key]
         lines = self._lines
         self._order = sorted(
             range(len(lines)), key=lambda i: key(lines[i]), reverse=self.sort_reverse
@@ -501,42 +428,13 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
             style += self.get_component_rich_style("requests-table--checked")
         if is_cursor and self.has_focus:
             style += self.get_component_rich_style("requests-table--cursor")
-        age = self.now - row.submitted_at
-        late = age > LATE
         wide = width >= WIDE
         segments: list[Segment] = []
         for column, size in layout(width):
+            text, component = cell(line, column.key, self.now, wide, checked)
             cell_style = style
-            match column.key:
-                case "check":
-                    text = "[x]" if checked else "[ ]"
-                case "received":
-                    text = row.submitted_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
-                case "age":
-                    text = age_text(age)
-                    if late:
-                        text += " retard"
-                        cell_style = style + self.get_component_rich_style("requests-table--late")
-                case "card":
-                    text = line.card
-                case "last":
-                    text = line.last
-                case "first":
-                    text = line.first
-                case "email":
-                    text = line.email
-                case "kind":
-                    kind = row.match_kind
-                    text = kind.label if wide else SHORT_KIND.get(kind, kind.label)
-                    cell_style = style + self.get_component_rich_style(
-                        f"requests-table--{kind.value}"
-                    )
-                case _:
-                    text = line.host
-                    if wide and line.host_card:
-                        text = f"{line.host_card} {text}"
-                    if row.attached_by:
-                        text += f" (à la main : {row.attached_by})" if wide else " (main)"
+            if component is not None:
+                cell_style += self.get_component_rich_style(f"requests-table--{component}")
             segments.append(Segment(fit(text, size), cell_style))
             segments.append(Segment(" ", style))
         return Strip(segments).adjust_cell_length(width, style)
