@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Static, TabbedContent
 from packweb_tui.domain.dates import PARIS, format_instant
 from packweb_tui.domain.names import fold_name
 from packweb_tui.domain.wording import plural
-from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, read_failure
+from packweb_tui.tui.panes.pane import OPENING, StorePane
 from packweb_tui.tui.widgets.filter_input import FilterInput, keys_to_filter
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
     from packweb_tui.services.letters import CredentialsRow
     from packweb_tui.store.database import Database
-    from packweb_tui.tui.app import PackWebApp
 
 WITH_LOGIN_FROM = 56  # table width (cells) from which the login has its own column
 SCROLLBAR = 2
@@ -45,7 +44,7 @@ STATE_WORDS = {
 }
 
 
-class CredentialsPane(OverviewPane):
+class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "tick", "Cocher", id="credentials.toggle"),
         Binding("a", "check_all", "Tout", id="credentials.check_all", show=False,
@@ -68,21 +67,11 @@ class CredentialsPane(OverviewPane):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.db: Database | None = None
-        self.uai: str | None = None
         self.all_rows: list[CredentialsRow] = []  # every account read
         self.rows: list[CredentialsRow] = []  # those the filter lets through, as listed
         self._haystacks: dict[int, str] = {}  # account id → its words folded, for the filter
         self._shape: tuple[bool, int] | None = None  # the columns as built (_build_columns)
         self.checked: set[int] = set()  # account ids
-        self.busy = False
-
-    @property
-    def packweb(self) -> PackWebApp:
-        from packweb_tui.tui.app import PackWebApp
-
-        assert isinstance(self.app, PackWebApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(OPENING, classes="pane-figures", id="credentials-counts")
@@ -135,32 +124,15 @@ class CredentialsPane(OverviewPane):
             self._show_rows(self.rows)
 
     # --- reading -----------------------------------------------------------------------------
-    def show(self, db: Database | None, uai: str | None) -> None:
-        self.db, self.uai = db, uai
-        if db is None:
-            self._update(Content(OPENING))
-        elif uai is None:
-            self.query_one("#credentials-body").display = False
-            self._update(Content.from_markup(NO_ESTABLISHMENT))
-        else:
-            self._read(db, uai)
+    def show_none(self) -> None:
+        self.query_one("#credentials-body").display = False
 
-    def reload(self) -> None:
-        self.show(self.db, self.uai)
-
-    # Workers made by @work (exclusive: a newer read replaces one still waiting), which start
-    # the coroutine themselves: a read replaced before it starts leaves nothing behind.
-    @work(group="figures", exclusive=True)
-    async def _read(self, db: Database, uai: str) -> None:
+    async def read(self, db: Database, uai: str) -> Sequence[CredentialsRow]:
         from packweb_tui.services.letters import credentials_rows
 
-        try:
-            rows = await credentials_rows(db, uai)
-        except Exception as error:  # shown in the pane, never a traceback
-            self._update(read_failure(error))
-            return
-        if uai != self.uai:
-            return
+        return await credentials_rows(db, uai)
+
+    def apply(self, rows: Sequence[CredentialsRow]) -> None:
         self.all_rows = list(rows)
         self._haystacks = {r.account_id: _haystack(r) for r in rows}  # folded once, not per key
         self.checked &= {r.account_id for r in rows}
@@ -201,7 +173,8 @@ class CredentialsPane(OverviewPane):
             self._update(
                 Content.from_markup(
                     "[b]Aucun compte sur le portail.[/b]\n\nLes comptes viennent des demandes "
-                    "acceptées (onglet Demandes, touche [b]g[/b])."
+                    "acceptées (onglet Demandes, touche [b]$key[/b]).",
+                    key=self.context.key("requests.approve"),
                 )
             )
             return
@@ -298,7 +271,7 @@ class CredentialsPane(OverviewPane):
         if row.letter_id is None or row.state.value in ("sent", "printed"):
             letter.update(
                 "Identifiants remis : le mot de passe initial n'est plus gardé. Pour en "
-                "donner un nouveau : touche r."
+                f"donner un nouveau : touche {self.context.key('credentials.reset')}."
             )
             return
         self._read_letter(self.db, row.letter_id)
@@ -308,9 +281,9 @@ class CredentialsPane(OverviewPane):
         from packweb_tui.config import letters_dir
         from packweb_tui.services.letters import letter_preview
 
-        config = self.packweb.config
+        config = self.context.config
         try:
-            today = self.packweb.now().astimezone(PARIS).date()
+            today = self.context.now().astimezone(PARIS).date()
             preview = await letter_preview(
                 db, letter_id, config.portal.url, letters_dir(config), today, config.letter_logos
             )
@@ -392,7 +365,7 @@ class CredentialsPane(OverviewPane):
         if not chosen:
             self.notify("Aucune lettre à imprimer : toutes ont été remises.", severity="warning")
             return
-        config = self.packweb.config
+        config = self.context.config
         stamp = datetime.now(PARIS).strftime("%Y%m%d-%H%M%S")
         out = letters_dir(config) / uai / f"edition-{stamp}.pdf"
         question = Content(
@@ -405,7 +378,7 @@ class CredentialsPane(OverviewPane):
         self.busy = True
         try:
             report = await print_edition(
-                db, uai, out, self.packweb.operator, config.portal.url,
+                db, uai, out, self.context.operator, config.portal.url,
                 [r.letter_id for r in chosen if r.letter_id], letters_dir(config),
                 config.letter_logos,
             )  # fmt: skip
@@ -443,7 +416,7 @@ class CredentialsPane(OverviewPane):
             return
         try:
             report = await reset_password(
-                db, row.login, self.packweb.operator, letters_dir(self.packweb.config)
+                db, row.login, self.context.operator, letters_dir(self.context.config)
             )
         except Exception as error:
             self._failed(error)
@@ -509,8 +482,8 @@ class CredentialsPane(OverviewPane):
         try:
             report = await deliver_outbox(
                 db,
-                self.packweb.config,
-                operator=self.packweb.operator,
+                self.context.config,
+                operator=self.context.operator,
                 progress=progress.advance,
                 letter_ids=[r.letter_id for r in chosen if r.letter_id],
             )
