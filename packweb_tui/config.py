@@ -76,6 +76,7 @@ class Config:
     sync_schedule: str = DEFAULT_SYNC_SCHEDULE
     letters_directory: Path | None = None
     letter_logos: dict[str, Path] = field(default_factory=dict)  # UAI → PNG or JPEG
+    keys: dict[str, str] = field(default_factory=dict)  # binding id → keys (tui/keymap.py)
 
 
 def find_config_path(explicit: str | None) -> Path | None:
@@ -152,7 +153,23 @@ def _parse(raw: dict[str, Any], path: Path) -> Config:
         sync_schedule=get(sync, "sync", "schedule", str, DEFAULT_SYNC_SCHEDULE),
         letters_directory=as_path(get(letters, "letters", "directory", str, None)),
         letter_logos={uai.upper(): as_path(p) or Path(p) for uai, p in logos.items()},
+        keys=_keys(section("keys"), path),
     )
+
+
+def _keys(table: dict[str, Any], path: Path, prefix: str = "") -> dict[str, str]:
+    """[keys]: binding id = "keys". The dots of an id may be TOML's own (requests.approve =
+    "a" makes a table `requests`): the tables are read back into ids."""
+    found: dict[str, str] = {}
+    for name, value in table.items():
+        if isinstance(value, dict):
+            found.update(_keys(value, path, f"{prefix}{name}."))
+        elif isinstance(value, str):
+            found[f"{prefix}{name}"] = value
+        else:
+            example = '"ctrl+e" ou "f2,ctrl+e"'
+            raise InputError(f"[keys] {prefix}{name} : touches attendues, ex. {example}", str(path))
+    return found
 
 
 def _timeout(value: Any, path: Path) -> float:

@@ -56,6 +56,8 @@ schedule = "0 3 * * *"
         ("database = 3\n", "[database] doit être une section"),
         ("[database\n", "TOML invalide"),
         ("[portal.tokens]\n0750655E = 3\n", "[portal.tokens]"),
+        ("keys = 'ctrl+e'\n", "[keys] doit être une section"),
+        ("[keys]\n'app.help' = 1\n", "[keys] app.help : touches attendues"),
     ],
 )
 def test_bad_files_say_what_and_where(tmp_path: Path, text: str, message: str) -> None:
@@ -63,6 +65,24 @@ def test_bad_files_say_what_and_where(tmp_path: Path, text: str, message: str) -
     with pytest.raises(InputError) as caught:
         load_config(str(path))
     assert message in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_keys_by_binding_id_quoted_or_dotted(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+[keys]
+"establishment.switch" = "f2"
+requests.approve = "a,ctrl+g"
+[keys.app]
+help = "f1"
+""",
+    )
+    assert load_config(str(path)).keys == {
+        "establishment.switch": "f2",
+        "requests.approve": "a,ctrl+g",
+        "app.help": "f1",
+    }
 
 
 def test_missing_explicit_file(tmp_path: Path) -> None:

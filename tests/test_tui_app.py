@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 import sys
 from concurrent.futures import Future
@@ -15,12 +16,15 @@ from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, Label, OptionList, Static, TabbedContent, Tabs
 
+from packweb_tui.config import Config, load_config
+from packweb_tui.domain.errors import InputError
 from packweb_tui.domain.requests import RequestRecord
 from packweb_tui.services.pending import StartSnapshot
 from packweb_tui.services.requests import import_requests
 from packweb_tui.store.database import Database
 from packweb_tui.store.snapshot import FIRST_PAGE
 from packweb_tui.tui.app import PackWebApp
+from packweb_tui.tui.keymap import binding_owners, default_keys, keymap_of
 from packweb_tui.tui.panes.pane import OPENING
 from packweb_tui.tui.screens.console import TABS, ConsoleScreen
 from packweb_tui.tui.screens.establishments import EstablishmentsScreen
@@ -158,6 +162,8 @@ def test_the_first_screen_loads_no_sqlalchemy() -> None:
         "import sys\n"
         "import packweb_tui.cli, packweb_tui.tui.app, packweb_tui.tui.startup\n"
         "import packweb_tui.services.pending, packweb_tui.store.snapshot\n"
+        # A [keys] is checked before the first frame, against every binding of the console.
+        "from packweb_tui.tui.keymap import default_keys; assert default_keys()\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -363,12 +369,104 @@ async def test_no_color_is_honoured(console_url: str, monkeypatch: pytest.Monkey
 
 
 def test_every_binding_has_an_id_and_french_words() -> None:
-    for owner in (PackWebApp, ConsoleScreen, EstablishmentsScreen, HelpScreen):
+    owners = binding_owners()  # every class of packweb_tui.tui that declares BINDINGS
+    assert len(owners) >= 19 and {PackWebApp, ConsoleScreen, RequestsTable} <= set(owners)
+    ids: dict[str, str] = {}
+    for owner in owners:
         for binding in Binding.make_bindings(owner.BINDINGS):
-            if binding.system:
-                continue
             assert binding.id, (owner.__name__, binding.key)
-            assert binding.description, (owner.__name__, binding.key)
+            # One id, one binding (its keys may be several): [keys] names it alone.
+            assert ids.setdefault(binding.id, owner.__name__) == owner.__name__, binding.id
+            if not binding.system:
+                assert binding.description, (owner.__name__, binding.key)
+
+
+def test_the_readme_lists_every_binding_id() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("Les identifiants de `[keys]`, par préfixe : ")[1].split(". Les")[0]
+    ids = set()
+    for group in " ".join(listed.split()).split(" ; "):
+        first, *names = re.findall(r"`([^`]+)`", group)
+        ids |= {first + name for name in names} if first.endswith(".") else {first}
+    system = {b.id for o in binding_owners() for b in Binding.make_bindings(o.BINDINGS) if b.system}
+    assert ids == set(default_keys()) - system
+
+
+def keys_config(tmp_path: Path, table: str) -> Config:
+    path = tmp_path / "packweb.toml"
+    path.write_text(f"[keys]\n{table}\n", encoding="utf-8")
+    return load_config(str(path))
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('"establishment.swich" = "f2"', "[keys] establishment.swich : identifiant inconnu "
+         "(establishment.switch ?)"),
+        ('"requests.approve" = "a,ctrl+foo"', "[keys] requests.approve : touche « ctrl+foo » "
+         "inconnue"),
+        ('"requests.approve" = "hyper+"', "[keys] requests.approve : touche « hyper+ » inconnue"),
+        ('"requests.approve" = " "', "[keys] requests.approve : aucune touche"),
+    ],
+)  # fmt: skip
+def test_a_bad_keymap_says_what_and_where(tmp_path: Path, table: str, message: str) -> None:
+    config = keys_config(tmp_path, table)
+    with pytest.raises(InputError) as caught:
+        keymap_of(config)
+    assert str(caught.value) == f"{tmp_path / 'packweb.toml'} : {message}"
+
+
+def test_a_keymap_is_read_as_textual_names_keys(tmp_path: Path) -> None:
+    config = keys_config(tmp_path, '"app.help" = "F2, ?"\n"requests.filter" = "Ctrl+/"')
+    assert keymap_of(config) == {"app.help": "f2,question_mark", "requests.filter": "ctrl+slash"}
+
+
+def test_a_bad_keymap_stops_the_console_with_status_2(tmp_path: Path, console_url: str) -> None:
+    from click.testing import CliRunner
+
+    from packweb_tui.cli import cli
+
+    config = tmp_path / "packweb.toml"
+    config.write_text('[keys]\n"app.hepl" = "f2"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--db", console_url, "--config", str(config)])
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"packweb : {config} : [keys] app.hepl : identifiant inconnu (app.help ?)\n"
+    )
+
+
+async def test_a_key_remapped_in_the_configuration_works_and_is_named(
+    tmp_path: Path, console_url: str
+) -> None:
+    # ctrl+e is taken by some terminals: the switcher moves to F2, and says so everywhere.
+    config = keys_config(tmp_path, '"establishment.switch" = "f2"')
+    app = PackWebApp(db_url=console_url, operator=OPERATOR, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsoleScreen)  # the old key does nothing any more
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, EstablishmentsScreen))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = str(app.screen.query_one("#help-keys Static", Static).content)
+        assert "F2" in text and "Ctrl+E" not in text
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"changer d'etab")
+        await wait_until(pilot, lambda: "(F2)" in palette_text(app))
+
+
+def palette_text(app: PackWebApp) -> str:
+    return "\n".join(str(option.prompt) for option in app.screen.query_one(CommandList).options)
 
 
 async def test_the_demo_opens_and_every_tab_shows_it(tmp_path: Path) -> None:

@@ -113,8 +113,11 @@ def open_console(ctx: Context, url: str, demo: bool) -> None:
     from packweb_tui.tui.app import PackWebApp
 
     config = guarded(ctx, lambda: ctx.config)  # a bad file: one line, not a traceback
-    app = PackWebApp(
-        db_url=url, operator=ctx.operator, demo=demo, first_read=first_read, config=config
+    app = guarded(  # so is a bad [keys]
+        ctx,
+        lambda: PackWebApp(
+            db_url=url, operator=ctx.operator, demo=demo, first_read=first_read, config=config
+        ),
     )
     guarded(ctx, app.run)
     if app.return_code:

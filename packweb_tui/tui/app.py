@@ -1,26 +1,29 @@
 """The PackWeb Console application: opens the store, keeps the establishment at work, and
-holds the keys that work everywhere."""
+holds the keys that work everywhere. Its parts get what they share through the context
+(tui/context.py) and ask the app for the rest by messages and actions."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable
 from concurrent.futures import Future
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, Provider
-from textual.reactive import reactive
+from textual.markup import escape
 from textual.screen import Screen
+from textual.signal import Signal
 
 from packweb_tui.config import Config
 from packweb_tui.domain.errors import InputError
 from packweb_tui.services.errors import first_line
 from packweb_tui.tui.commands import PackWebCommands
+from packweb_tui.tui.context import ChooseEstablishment, ConsoleContext, FirstReadDone, utc_now
 from packweb_tui.tui.css import css_paths
+from packweb_tui.tui.keymap import keymap_of
 from packweb_tui.tui.keys import footer_key_label
 from packweb_tui.tui.screens.console import ConsoleScreen
 from packweb_tui.tui.screens.establishments import EstablishmentsScreen
@@ -74,9 +77,6 @@ class PackWebApp(App[None]):
         Binding("ctrl+c", "help_quit", show=False, system=True, id="app.ctrl_c"),
     ]
 
-    # always_update: choosing the same establishment again reads its figures again.
-    establishment: reactive[EstablishmentView | None] = reactive(None, always_update=True)
-
     def __init__(
         self,
         db_url: str,
@@ -87,41 +87,49 @@ class PackWebApp(App[None]):
         config: Config | None = None,
     ) -> None:
         """`first_read`: the queue read ahead by tui.startup.prefetch (started here when not
-        given; the command line starts it before importing Textual)."""
+        given; the command line starts it before importing Textual). A bad [keys] in `config`
+        is an InputError, raised before anything starts."""
         super().__init__()
-        self._clock = clock  # tests fix the time (ages of requests in snapshots)
+        config = config or Config()  # the portal's address, email, where letters go; keys
+        keymap = keymap_of(config)
+        self.set_keymap(keymap)
+        clock = clock or utc_now  # tests fix the time (ages of requests in snapshots)
         if first_read is None:
             from packweb_tui.tui.startup import prefetch
 
-            first_read = prefetch(db_url, self.now())
-        self.first_read = first_read
-        self.config = config or Config()  # the portal's address, email, where letters go
+            first_read = prefetch(db_url, clock())
+        self.context = ConsoleContext(
+            operator=operator,
+            config=config,
+            first_read=first_read,
+            establishment_changed=Signal(self, "establishment"),
+            keymap=keymap,
+            demo=demo,
+            clock=clock,
+        )
         self.db_url = db_url
-        self.operator = operator
-        self.demo = demo
-        self.db: Database | None = None
-        self.establishments: list[EstablishmentView] = []
         self.error: str | None = None  # why the store could not be opened
         self.ready = False  # the store is open and the establishments are known
 
-    def now(self) -> datetime:
-        """The current instant, aware (UTC)."""
-        return self._clock() if self._clock is not None else datetime.now(UTC)
+    @property
+    def db(self) -> Database | None:
+        """The store, once open (the context holds it)."""
+        return self.context.db
+
+    @property
+    def establishment(self) -> EstablishmentView | None:
+        """The establishment at work (the context holds it)."""
+        return self.context.establishment
 
     def get_key_display(self, binding: Binding) -> str:
         return binding.key_display or footer_key_label(binding.key)
 
     # --- the store ---------------------------------------------------------------------------
-    def on_mount(self) -> None:
-        self.run_worker(self._show_first_read(), name="first-read", group="database")
-
-    async def _show_first_read(self) -> None:
+    def on_first_read_done(self, message: FirstReadDone) -> None:
         # The rows read ahead are painted first; the store is opened (SQLAlchemy imported,
         # the schema checked) once they are on screen. Without them, the console shows
         # "Ouverture de la base…" however slow the server or the migration.
-        snapshot = await asyncio.wrap_future(self.first_read)
-        if snapshot is not None and isinstance(self.screen, ConsoleScreen):
-            self.screen.show_first_read(snapshot)
+        if message.shown:
             # Importing SQLAlchemy holds the interpreter for half a second: the frames that
             # settle the first screen go out before.
             self.set_timer(0.2, self._start_opening)
@@ -135,16 +143,17 @@ class PackWebApp(App[None]):
         from packweb_tui.services.establishments import list_establishments
         from packweb_tui.services.overview import open_database
 
+        context = self.context
         try:
-            self.db = await open_database(self.db_url)
-            self.establishments = await list_establishments(self.db)
+            context.db = await open_database(self.db_url)
+            context.establishments = await list_establishments(context.db)
         except Exception as error:  # every failure ends the same way: a line, status 1
             from packweb_tui.services.errors import OperationalError
 
             detail = first_line(error)
             if isinstance(error, OperationalError):
                 self.error = detail  # already says what failed, in French
-            elif self.db is None:
+            elif context.db is None:
                 self.error = f"ouverture de la base impossible : {detail}"
             else:
                 self.error = f"lecture de la base impossible : {detail}"
@@ -157,17 +166,26 @@ class PackWebApp(App[None]):
 
         last = last_uai()
         self.ready = True
-        self.establishment = next(
-            (e for e in self.establishments if e.uai == last),
-            self.establishments[0] if self.establishments else None,
+        establishments = context.establishments
+        self._work_on(
+            next(
+                (e for e in establishments if e.uai == last),
+                establishments[0] if establishments else None,
+            )
         )
 
     async def on_unmount(self) -> None:
-        if self.db is not None:
-            await self.db.close()
-            self.db = None
+        if self.context.db is not None:
+            await self.context.db.close()
+            self.context.db = None
 
     # --- establishments ----------------------------------------------------------------------
+    def _work_on(self, establishment: EstablishmentView | None) -> None:
+        """The establishment at work; the screen and its panes show it (read again, even
+        when it is the same one)."""
+        self.context.establishment = establishment
+        self.context.establishment_changed.publish(establishment)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_establishment" and self.db is None:
             return None  # shown, greyed out, until the store is open
@@ -181,20 +199,24 @@ class PackWebApp(App[None]):
     async def _switch_establishment(self) -> None:
         from packweb_tui.services.establishments import list_establishments
 
-        assert self.db is not None
+        context = self.context
+        assert context.db is not None
         try:
-            self.establishments = await list_establishments(self.db)
+            context.establishments = await list_establishments(context.db)
         except Exception as error:
             self.notify(f"Lecture impossible : {error}", severity="error", markup=False)
             return
         current = self.establishment.uai if self.establishment else None
         await self.push_screen(
-            EstablishmentsScreen(self.establishments, current), self._picked_establishment
+            EstablishmentsScreen(context.establishments, current), self._picked_establishment
         )
 
     def _picked_establishment(self, picked: EstablishmentView | None) -> None:
         if picked is not None:
             self.select_establishment(picked)
+
+    def on_choose_establishment(self, message: ChooseEstablishment) -> None:
+        self.select_establishment(message.establishment)
 
     def action_edit_establishment(self) -> None:
         if self.db is None or self.establishment is None:
@@ -207,23 +229,24 @@ class PackWebApp(App[None]):
         from packweb_tui.services.establishments import change_establishment, list_establishments
         from packweb_tui.tui.screens.establishment_edit import EstablishmentEditScreen
 
-        db, current = self.db, self.establishment
+        context = self.context
+        db, current = context.db, context.establishment
         if db is None or current is None:
             return
 
         async def save(name: str, lines: list[str]) -> str | None:
             try:
-                changed = await change_establishment(db, current.uai, self.operator, name, lines)
+                changed = await change_establishment(db, current.uai, context.operator, name, lines)
             except InputError as error:
                 return str(error)
             except Exception as error:  # shown in the dialog, never a traceback
                 detail = first_line(error)
                 return f"Enregistrement impossible : {detail}"
             with contextlib.suppress(Exception):  # saved; the list is only for display
-                self.establishments = await list_establishments(db)
+                context.establishments = await list_establishments(db)
             # The panes and the header read it again (with its figures, from the list).
-            self.establishment = next(
-                (e for e in self.establishments if e.uai == changed.uai), changed
+            self._work_on(
+                next((e for e in context.establishments if e.uai == changed.uai), changed)
             )
             return None
 
@@ -235,13 +258,14 @@ class PackWebApp(App[None]):
             )
 
     def select_establishment(self, establishment: EstablishmentView) -> None:
+        """Work on `establishment`, and open on it next time."""
         from packweb_tui.tui.state import remember_uai
 
-        self.establishment = establishment
+        self._work_on(establishment)
         remember_uai(establishment.uai)
 
     # --- tabs, help, palette, quitting ---------------------------------------------------------
-    def show_tab(self, tab_id: str) -> None:
+    def action_show_tab(self, tab_id: str) -> None:
         """Bring the console forward (closing any dialog) on the tab `tab_id`."""
         while not isinstance(self.screen, ConsoleScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
@@ -271,4 +295,7 @@ class PackWebApp(App[None]):
 
     def action_help_quit(self) -> None:
         # Textual's own reminder is in English; ctrl+c is a reflex worth answering.
-        self.notify("Pour quitter la console : [b]q[/b] ou [b]Ctrl+Q[/b].", title="Quitter ?")
+        here, anywhere = (escape(self.context.key(k)) for k in ("app.quit", "app.quit_anywhere"))
+        self.notify(
+            f"Pour quitter la console : [b]{here}[/b] ou [b]{anywhere}[/b].", title="Quitter ?"
+        )

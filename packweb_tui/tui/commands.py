@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from packweb_tui.tui.context import ChooseEstablishment, console_context
+
 if TYPE_CHECKING:
-    from packweb_tui.tui.app import PackWebApp
+    from textual.app import App
 
 Command = tuple[str, Callable[[], object], str]  # (text, what it does, help line)
 
@@ -37,61 +39,67 @@ def search_hits(provider: Provider, query: str, commands: Iterable[Command]) -> 
     return hits
 
 
-def _app(provider: Provider) -> PackWebApp:
-    from packweb_tui.tui.app import PackWebApp
-
-    assert isinstance(provider.app, PackWebApp)
-    return provider.app
-
-
 class PackWebCommands(Provider):
     """Every command of the console. Those listed before anything is typed are the first
     ones; a theme or an establishment is found by typing its name."""
 
     async def startup(self) -> None:
-        app = _app(self)
-        if app.db is not None:  # a fresh list: establishments may have been added meanwhile
+        context = console_context(self.app)
+        if context.db is not None:  # a fresh list: establishments may have been added meanwhile
             from packweb_tui.services.establishments import list_establishments
 
-            app.establishments = await list_establishments(app.db)
+            context.establishments = await list_establishments(context.db)
 
     def commands(self) -> list[Command]:
         from packweb_tui.tui.screens.console import TABS
 
-        app = _app(self)
+        app, context = self.app, console_context(self.app)
+        key = context.key
+
+        def action(name: str) -> Callable[[], object]:
+            return partial(app.run_action, name)
+
         found: list[Command] = [
             (
                 f"Onglet {label}",
-                partial(app.show_tab, tab_id),
-                f"Aller à l'onglet {label} (touche {n})",
+                action(f"show_tab('{tab_id}')"),
+                f"Aller à l'onglet {label} (touche {key(f'tab.{tab_id}')})",
             )
-            for n, (tab_id, label, _) in enumerate(TABS, start=1)
+            for tab_id, label, _ in TABS
         ]
         found += [
             (
                 "Changer d'établissement…",
-                app.action_switch_establishment,
-                "Choisir l'établissement dans la liste (Ctrl+E)",
+                action("switch_establishment"),
+                f"Choisir l'établissement dans la liste ({key('establishment.switch')})",
             ),
             (
                 "Nom et adresse de l'établissement…",
-                app.action_edit_establishment,
+                action("edit_establishment"),
                 "L'en-tête des lettres d'identifiants de l'établissement en cours",
             ),
-            ("Aide : les touches", app.action_help, "Toutes les touches de l'écran (F1 ou ?)"),
+            (
+                "Aide : les touches",
+                action("help"),
+                f"Toutes les touches de l'écran ({' ou '.join(context.keys('app.help'))})",
+            ),
             ("Changer de thème…", partial(choose_theme, app), "Couleurs de la console"),
-            ("Quitter", app.action_quit, "Quitter la console (q ou Ctrl+Q)"),
+            (
+                "Quitter",
+                action("quit"),
+                f"Quitter la console ({key('app.quit')} ou {key('app.quit_anywhere')})",
+            ),
         ]
-        current = app.establishment.uai if app.establishment else None
+        current = context.establishment.uai if context.establishment else None
         found += [
             (
                 f"Établissement : {e.uai} {e.name}",
-                partial(app.select_establishment, e),
+                partial(app.post_message, ChooseEstablishment(e)),
                 "Établissement en cours"
                 if e.uai == current
                 else "Travailler sur cet établissement",
             )
-            for e in app.establishments
+            for e in context.establishments
         ]
         return found
 
@@ -100,11 +108,11 @@ class PackWebCommands(Provider):
             yield DiscoveryHit(text, command, help=help_text)
 
     async def search(self, query: str) -> Hits:
-        for hit in search_hits(self, query, self.commands() + theme_commands(_app(self))):
+        for hit in search_hits(self, query, self.commands() + theme_commands(self.app)):
             yield hit
 
 
-def theme_commands(app: PackWebApp) -> list[Command]:
+def theme_commands(app: App[object]) -> list[Command]:
     def use(name: str) -> None:
         app.theme = name
 
@@ -118,15 +126,15 @@ class ThemeCommands(Provider):
     """The themes of Textual, for "Changer de thème…"."""
 
     async def discover(self) -> Hits:
-        for text, command, help_text in theme_commands(_app(self)):
+        for text, command, help_text in theme_commands(self.app):
             yield DiscoveryHit(text, command, help=help_text or None)
 
     async def search(self, query: str) -> Hits:
-        for hit in search_hits(self, query, theme_commands(_app(self))):
+        for hit in search_hits(self, query, theme_commands(self.app)):
             yield hit
 
 
-def choose_theme(app: PackWebApp) -> None:
+def choose_theme(app: App[object]) -> None:
     from packweb_tui.tui.widgets.palette import Palette
 
     app.push_screen(Palette(providers=[ThemeCommands], placeholder="Rechercher un thème…"))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from textual.content import Content
 from textual.keys import format_key
 
 # Textual writes these keys in English ("esc", "pageup"): a French keyboard says otherwise.
@@ -38,6 +41,20 @@ def key_label(key: str) -> str:
         if modifiers and len(shown) == 1:
             shown = shown.upper()
     return "+".join([*(_MODIFIERS.get(m, m) for m in modifiers), shown])
+
+
+def as_printed(label: str) -> str:
+    """A letter key as printed on the keyboard (``A``), as some sentences name it."""
+    return label.upper() if len(label) == 1 else label
+
+
+def legend(*entries: tuple[Sequence[str], str]) -> Content:
+    """A dialog's line of keys, from (keys, what they do) with keys named as key_label does:
+    ``Entrée : Enregistrer    Échap : Annuler``, the keys in bold."""
+    return Content("    ").join(
+        Content(" ou ").join(Content.styled(key, "b") for key in keys) + f" : {what}"
+        for keys, what in entries
+    )
 
 
 def footer_key_label(key: str) -> str:

@@ -9,7 +9,7 @@ from textual.content import Content
 from packweb_tui.domain.hosts import HostKind, HostMode
 from packweb_tui.domain.money import format_euros
 from packweb_tui.domain.wording import plural
-from packweb_tui.tui.panes.pane import OverviewPane
+from packweb_tui.tui.panes.pane import FiguresPane
 
 if TYPE_CHECKING:
     from packweb_tui.services.overview import AccountsOverview
@@ -22,13 +22,13 @@ KIND_PLURALS = {
 }
 
 
-class AccountsPane(OverviewPane):
+class AccountsPane(FiguresPane):
     DESCRIPTION = (
         "Les hôtes de la cantine (élèves, commensaux, stagiaires) importés du logiciel de "
         "restauration, leur mode (prépayé ou forfait), et les paiements reçus."
     )
 
-    async def figures(self, db: Database, uai: str) -> Content:
+    async def read(self, db: Database, uai: str) -> Content:
         from packweb_tui.services.overview import accounts_overview
 
         return render(await accounts_overview(db, uai))

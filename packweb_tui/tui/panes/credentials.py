@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Static, TabbedContent
 from packweb_tui.domain.dates import PARIS, format_instant
 from packweb_tui.domain.names import fold_name
 from packweb_tui.domain.wording import plural
-from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, read_failure
+from packweb_tui.tui.panes.pane import OPENING, StorePane
 from packweb_tui.tui.widgets.accounts_table import STATE_WORDS, AccountsTable, columns
 from packweb_tui.tui.widgets.filter_bar import FilterBar
 from packweb_tui.tui.widgets.letter_panel import LetterPanel
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
     from packweb_tui.services.letters import CredentialsRow
     from packweb_tui.store.database import Database
-    from packweb_tui.tui.app import PackWebApp
 
 
 def _haystack(row: CredentialsRow) -> str:
@@ -35,7 +34,7 @@ def _haystack(row: CredentialsRow) -> str:
     return fold_name(f"{row.login} {row.holder} {row.email} {word}")
 
 
-class CredentialsPane(OverviewPane):
+class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "tick", "Cocher", id="credentials.toggle"),
         Binding("a", "check_all", "Tout", id="credentials.check_all", show=False,
@@ -58,20 +57,10 @@ class CredentialsPane(OverviewPane):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.db: Database | None = None
-        self.uai: str | None = None
         self.all_rows: list[CredentialsRow] = []  # every account read
         self.rows: list[CredentialsRow] = []  # those the filter lets through, as listed
         self._haystacks: dict[int, str] = {}  # account id → its words folded, for the filter
         self.checked: set[int] = set()  # account ids
-        self.busy = False
-
-    @property
-    def packweb(self) -> PackWebApp:
-        from packweb_tui.tui.app import PackWebApp
-
-        assert isinstance(self.app, PackWebApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(OPENING, classes="pane-figures", id="credentials-counts")
@@ -107,32 +96,15 @@ class CredentialsPane(OverviewPane):
             self._show_rows(self.rows)
 
     # --- reading -----------------------------------------------------------------------------
-    def show(self, db: Database | None, uai: str | None) -> None:
-        self.db, self.uai = db, uai
-        if db is None:
-            self._update(Content(OPENING))
-        elif uai is None:
-            self.query_one("#credentials-body").display = False
-            self._update(Content.from_markup(NO_ESTABLISHMENT))
-        else:
-            self._read(db, uai)
+    def show_none(self) -> None:
+        self.query_one("#credentials-body").display = False
 
-    def reload(self) -> None:
-        self.show(self.db, self.uai)
-
-    # Workers made by @work (exclusive: a newer read replaces one still waiting), which start
-    # the coroutine themselves: a read replaced before it starts leaves nothing behind.
-    @work(group="figures", exclusive=True)
-    async def _read(self, db: Database, uai: str) -> None:
+    async def read(self, db: Database, uai: str) -> Sequence[CredentialsRow]:
         from packweb_tui.services.letters import credentials_rows
 
-        try:
-            rows = await credentials_rows(db, uai)
-        except Exception as error:  # shown in the pane, never a traceback
-            self._update(read_failure(error))
-            return
-        if uai != self.uai:
-            return
+        return await credentials_rows(db, uai)
+
+    def apply(self, rows: Sequence[CredentialsRow]) -> None:
         self.all_rows = list(rows)
         self._haystacks = {r.account_id: _haystack(r) for r in rows}  # folded once, not per key
         self.checked &= {r.account_id for r in rows}
@@ -157,7 +129,8 @@ class CredentialsPane(OverviewPane):
             self._update(
                 Content.from_markup(
                     "[b]Aucun compte sur le portail.[/b]\n\nLes comptes viennent des demandes "
-                    "acceptées (onglet Demandes, touche [b]g[/b])."
+                    "acceptées (onglet Demandes, touche [b]$key[/b]).",
+                    key=self.context.key("requests.approve"),
                 )
             )
             return
@@ -254,9 +227,9 @@ class CredentialsPane(OverviewPane):
         from packweb_tui.config import letters_dir
         from packweb_tui.services.letters import letter_preview
 
-        config = self.packweb.config
+        config = self.context.config
         try:
-            today = self.packweb.now().astimezone(PARIS).date()
+            today = self.context.now().astimezone(PARIS).date()
             preview = await letter_preview(
                 db, letter_id, config.portal.url, letters_dir(config), today, config.letter_logos
             )
@@ -325,7 +298,7 @@ class CredentialsPane(OverviewPane):
         if not chosen:
             self.notify("Aucune lettre à imprimer : toutes ont été remises.", severity="warning")
             return
-        config = self.packweb.config
+        config = self.context.config
         stamp = datetime.now(PARIS).strftime("%Y%m%d-%H%M%S")
         out = letters_dir(config) / uai / f"edition-{stamp}.pdf"
         question = Content(
@@ -338,7 +311,7 @@ class CredentialsPane(OverviewPane):
         self.busy = True
         try:
             report = await print_edition(
-                db, uai, out, self.packweb.operator, config.portal.url,
+                db, uai, out, self.context.operator, config.portal.url,
                 [r.letter_id for r in chosen if r.letter_id], letters_dir(config),
                 config.letter_logos,
             )  # fmt: skip
@@ -376,7 +349,7 @@ class CredentialsPane(OverviewPane):
             return
         try:
             report = await reset_password(
-                db, row.login, self.packweb.operator, letters_dir(self.packweb.config)
+                db, row.login, self.context.operator, letters_dir(self.context.config)
             )
         except Exception as error:
             self._failed(error)
@@ -442,8 +415,8 @@ class CredentialsPane(OverviewPane):
         try:
             report = await deliver_outbox(
                 db,
-                self.packweb.config,
-                operator=self.packweb.operator,
+                self.context.config,
+                operator=self.context.operator,
                 progress=progress.advance,
                 letter_ids=[r.letter_id for r in chosen if r.letter_id],
             )

@@ -15,7 +15,9 @@ from textual.widgets import Static, TabbedContent
 
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.wording import plural
-from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, read_failure
+from packweb_tui.services.pending import Queue
+from packweb_tui.tui.keys import as_printed
+from packweb_tui.tui.panes.pane import OPENING, StorePane
 from packweb_tui.tui.widgets.filter_bar import FilterBar
 from packweb_tui.tui.widgets.requests_rows import LATE
 from packweb_tui.tui.widgets.requests_table import RequestsTable
@@ -23,9 +25,8 @@ from packweb_tui.tui.widgets.requests_table import RequestsTable
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-    from packweb_tui.services.pending import Queue, StartSnapshot
+    from packweb_tui.services.pending import StartSnapshot
     from packweb_tui.store.database import Database
-    from packweb_tui.tui.app import PackWebApp
 
 
 def counts(total: int, late: int) -> Content:
@@ -38,7 +39,7 @@ def counts(total: int, late: int) -> Content:
     return Content.from_markup(text)
 
 
-class RequestsPane(OverviewPane):
+class RequestsPane(StorePane[Queue]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "slash",
@@ -71,26 +72,8 @@ class RequestsPane(OverviewPane):
         ),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.db: Database | None = None
-        self.uai: str | None = None
-        self.busy = False  # an approval or a rejection is under way
-        self._read_ahead: str | None = None  # the UAI whose queue was read at start
-
-    @property
-    def packweb(self) -> PackWebApp:
-        from packweb_tui.tui.app import PackWebApp
-
-        assert isinstance(self.app, PackWebApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
-        # The counts of the queue read ahead are in the very first frame (tui/startup.py).
-        first = self.packweb.first_read
-        shown = first.result() if first.done() else None
-        text = counts(shown.total, shown.late) if shown else Content(OPENING)
-        yield Static(text, classes="pane-figures", id="requests-counts")
+        yield Static(OPENING, classes="pane-figures", id="requests-counts")
         yield FilterBar(
             "Filtrer : nom, carte, courriel, concordance…", self._filter_typed, id="requests-filter"
         )
@@ -105,48 +88,35 @@ class RequestsPane(OverviewPane):
         """The first page of the queue, read ahead while the store opens: painted at once;
         the keys that decide, and those that need every line, wait for the store."""
         self.uai = snapshot.uai
-        # A complete queue need not be read again when the store opens.
-        self._read_ahead = snapshot.uai if snapshot.complete else None
         self._show_queue(snapshot.queue, partial=not snapshot.complete)
         self._update(counts(snapshot.total, snapshot.late))
 
     def show(self, db: Database | None, uai: str | None) -> None:
-        read_ahead, self._read_ahead = self._read_ahead, None
-        self.db, self.uai = db, uai
         table = self.query_one(RequestsTable)
-        if db is not None and uai is not None and uai == read_ahead:
+        opened = self.db is None and db is not None
+        if opened and uai == self.uai and table.loaded and not table.partial:
             # The store has just opened on the establishment whose whole queue was read
-            # ahead a moment ago: it is on screen already.
+            # ahead a moment ago (show_first_read): it is on screen already.
+            self.db = db
             self.refresh_bindings()
             return
-        if db is None and read_ahead is not None:
-            self._read_ahead = read_ahead  # still opening: keep the rows shown
-            return
-        if db is None:
-            self._update(Content(OPENING))
-        elif uai is None:
-            table.display = False
-            self._update(Content.from_markup(NO_ESTABLISHMENT))
-        else:
-            self._read(db, uai)
+        super().show(db, uai)
 
-    @work(group="figures", exclusive=True)  # a newer read replaces one still waiting
-    async def _read(self, db: Database, uai: str) -> None:
+    def show_none(self) -> None:
+        self.query_one(RequestsTable).display = False
+
+    async def read(self, db: Database, uai: str) -> Queue:
         from packweb_tui.services.queue import pending_queue
 
-        try:
-            queue = await pending_queue(db, uai)
-        except Exception as error:  # a failed read is shown in the pane, never a traceback
-            self._update(read_failure(error))
-            return
-        if uai != self.uai:
-            return  # another establishment was chosen meanwhile
+        return await pending_queue(db, uai)
+
+    def apply(self, queue: Queue) -> None:
         self._show_queue(queue)
 
     def _show_queue(self, queue: Queue, partial: bool = False) -> None:
         table = self.query_one(RequestsTable)
         first = not table.loaded
-        table.load(queue.rows, self.packweb.now(), partial)
+        table.load(queue.rows, self.context.now(), partial)
         table.display = True
         self._show_counts()
         if first and self.screen.query_one(TabbedContent).active == "requests":
@@ -160,7 +130,7 @@ class RequestsPane(OverviewPane):
     def _show_counts(self) -> None:
         table = self.query_one(RequestsTable)
         if not table.partial:  # of a first page, show_first_read gives the store's counts
-            rows, now = table.rows, self.packweb.now()
+            rows, now = table.rows, self.context.now()
             self._update(counts(len(rows), sum(1 for r in rows if now - r.submitted_at > LATE)))
         self._show_info()
 
@@ -192,10 +162,6 @@ class RequestsPane(OverviewPane):
     @on(RequestsTable.Changed)
     def _table_changed(self) -> None:
         self._show_info()
-
-    def reload(self) -> None:
-        """Read the queue again from the store (after any decision: the store is the truth)."""
-        self.show(self.db, self.uai)
 
     # --- filtering ---------------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -244,17 +210,22 @@ class RequestsPane(OverviewPane):
                 self.reject([choice[1]])
 
         self.app.push_screen(
-            RequestDetailScreen(self.db, self.uai, event.row.id, self.packweb.operator), after
+            RequestDetailScreen(self.db, self.uai, event.row.id, self.context.operator), after
         )
 
     # --- approving ---------------------------------------------------------------------------
     def _ticked(self) -> list[int] | None:
         ids = [row.id for row in self.query_one(RequestsTable).checked_rows]
         if not ids:
+            key = self.context.key
+            others = ", ".join(
+                as_printed(key(k)) for k in ("requests.check_all", "requests.check_exact")
+            )
             self.notify(
-                "Aucune ligne cochée : cochez-en avec Espace (ou A, E…).",
+                f"Aucune ligne cochée : cochez-en avec {key('requests.toggle')} (ou {others}…).",
                 title="Rien à faire",
                 severity="warning",
+                markup=False,
             )
             return None
         return ids
@@ -307,7 +278,7 @@ class RequestsPane(OverviewPane):
 
         try:
             report = await approve_requests(
-                db, [item.request_id for item in plan.items], self.packweb.operator,
+                db, [item.request_id for item in plan.items], self.context.operator,
                 report_progress, uai=uai,
             )  # fmt: skip
         except Exception as error:
@@ -321,14 +292,14 @@ class RequestsPane(OverviewPane):
         table = self.query_one(RequestsTable)
         table.checked -= {c.request_id for c in report.created}
         self.reload()
-        title, body = approval_summary(report, plan)
+        title, body = approval_summary(report, plan, self.context.key("tab.credentials"))
         go = await self.app.push_screen_wait(
             ConfirmScreen(
                 title, body, bool(report.created), yes="Aller aux identifiants", no="Rester ici"
             )
         )
         if go and report.created:
-            self.packweb.show_tab("credentials")
+            await self.app.run_action("show_tab('credentials')")
 
     @work(group="decisions", exclusive=True)
     async def reject(self, ids: Sequence[int]) -> None:
@@ -351,7 +322,7 @@ class RequestsPane(OverviewPane):
             return
         self.busy = True
         try:
-            report = await reject_requests(db, ids, reason, self.packweb.operator, uai=uai)
+            report = await reject_requests(db, ids, reason, self.context.operator, uai=uai)
         except Exception as error:
             self._failed(error)
             return

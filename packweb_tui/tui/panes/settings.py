@@ -30,7 +30,8 @@ from packweb_tui.domain.settings import (
 )
 from packweb_tui.domain.wording import plural
 from packweb_tui.services.errors import first_line
-from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT, OPENING, OverviewPane, read_failure
+from packweb_tui.tui.context import ChooseEstablishment
+from packweb_tui.tui.panes.pane import OPENING, StorePane
 from packweb_tui.tui.widgets.closures import ClosuresSection, ClosuresTable
 from packweb_tui.tui.widgets.settings_form import SettingsForm
 
@@ -41,14 +42,13 @@ if TYPE_CHECKING:
 
     from packweb_tui.services.settings import ClosureView, SettingsView
     from packweb_tui.store.database import Database
-    from packweb_tui.tui.app import PackWebApp
     from packweb_tui.tui.screens.unsaved import Answer
 
 TAB_ID = "settings"
 WIDE = 120  # from this width, the continuous closure stands beside the form, as in the guide
 
 
-class SettingsPane(OverviewPane):
+class SettingsPane(StorePane["SettingsView"]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Enregistrer", id="settings.save",
                 tooltip="Enregistrer les réglages du formulaire"),
@@ -66,21 +66,11 @@ class SettingsPane(OverviewPane):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.db: Database | None = None
-        self.uai: str | None = None
         self.view: SettingsView | None = None  # as last read from the store
         self.base = PortalSettingsValues()  # what the form was filled with
-        self.busy = False  # a save is under way
         self._asking = False  # the unsaved-changes question is on screen
         self._dirty_shown = False
         self._shown: dict[Widget, tuple[str, tuple[Span, ...]]] = {}  # see _put
-
-    @property
-    def packweb(self) -> PackWebApp:
-        from packweb_tui.tui.app import PackWebApp
-
-        assert isinstance(self.app, PackWebApp)
-        return self.app
 
     # --- the form ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -158,7 +148,7 @@ class SettingsPane(OverviewPane):
 
     # --- the status ----------------------------------------------------------------------------
     def _today(self) -> date:
-        return self.packweb.now().astimezone(PARIS).date()
+        return self.context.now().astimezone(PARIS).date()
 
     def _show_status(self, changes: int) -> None:
         view = self.view
@@ -191,7 +181,9 @@ class SettingsPane(OverviewPane):
                 Content.from_markup(
                     f"[b $text-warning]● {plural(changes, 'modification')} non "
                     f"{'enregistrée' if changes < 2 else 'enregistrées'}[/] : "
-                    "[b]Ctrl+S[/b] enregistre, [b]Ctrl+Z[/b] annule"
+                    "[b]$save[/b] enregistre, [b]$revert[/b] annule",
+                    save=self.context.key("settings.save"),
+                    revert=self.context.key("settings.revert"),
                 )
             )
         self._update(Content("\n").join(lines))
@@ -212,41 +204,23 @@ class SettingsPane(OverviewPane):
 
     # --- reading -------------------------------------------------------------------------------
     def show(self, db: Database | None, uai: str | None) -> None:
-        self.db = db
-        if db is None:
-            self._update(Content(OPENING))
-            return
-        if uai is None:
-            self.uai, self.view = None, None
-            self.query_one("#settings-body").display = False
-            self._update(Content.from_markup(NO_ESTABLISHMENT))
-            return
-        if self.view is not None and uai != self.view.uai and self.dirty:
+        another = self.view is not None and uai != self.view.uai
+        if db is not None and uai is not None and another and self.dirty:
+            self.db = db
             self._ask_before_switching(uai)
             return
-        self.uai = uai
-        self.reload()
+        super().show(db, uai)
 
-    def reload(self) -> None:
-        if self.db is not None and self.uai is not None:
-            self._read(self.db, self.uai)
+    def show_none(self) -> None:
+        self.view = None
+        self.query_one("#settings-body").display = False
 
-    # A worker (exclusive: a newer read replaces one still waiting) made by @work, which
-    # starts the coroutine itself: a read cancelled before it starts leaves nothing behind.
-    @work(group="figures", exclusive=True)
-    async def _read(self, db: Database, uai: str) -> None:
+    async def read(self, db: Database, uai: str) -> SettingsView:
         from packweb_tui.services.settings import read_settings
 
-        try:
-            view = await read_settings(db, uai)
-        except Exception as error:  # shown in the pane, never a traceback
-            self._update(read_failure(error))
-            return
-        if uai != self.uai:
-            return  # another establishment was chosen meanwhile
-        self._apply(view)
+        return await read_settings(db, uai)
 
-    def _apply(self, view: SettingsView) -> None:
+    def apply(self, view: SettingsView) -> None:
         """Show what was read. The form is filled again unless it holds changes of this
         establishment (kept; the save tells if someone changed the same fields meanwhile)."""
         refill = self.view is None or self.view.uai != view.uai or not self.dirty
@@ -323,7 +297,7 @@ class SettingsPane(OverviewPane):
         self.refresh_bindings()
         try:
             report = await save_settings(
-                db, view.uai, reading.values, self.packweb.operator, self.base, self.packweb.now()
+                db, view.uai, reading.values, self.context.operator, self.base, self.context.now()
             )
         except SettingsConflict as error:
             self.notify(str(error), title="Réglages non enregistrés", severity="error")
@@ -381,7 +355,7 @@ class SettingsPane(OverviewPane):
         self.query_ancestor(TabbedContent).active = TAB_ID
         self.focus()
         if await self._settle("de changer d'onglet"):
-            self.packweb.show_tab(wanted)
+            await self.app.run_action(f"show_tab('{wanted}')")
 
     @work(group="settings-leave", exclusive=True)
     async def _ask_before_switching(self, uai: str) -> None:
@@ -392,9 +366,9 @@ class SettingsPane(OverviewPane):
             self.reload()
             return
         # Stay: back to the establishment whose changes are on screen.
-        back = next((e for e in self.packweb.establishments if e.uai == old), None)
+        back = next((e for e in self.context.establishments if e.uai == old), None)
         if back is not None:
-            self.packweb.select_establishment(back)
+            self.post_message(ChooseEstablishment(back))
 
     @work(group="settings-leave", exclusive=True)
     async def action_quit(self) -> None:
@@ -433,15 +407,15 @@ class SettingsPane(OverviewPane):
         if closure is not None and closure.period.is_over(today):
             self.notify(
                 f"La période {closure.period.describe()} est terminée : elle ne se modifie plus "
-                "(Suppr la supprime).",
+                f"({self.context.key('closures.remove')} la supprime).",
                 markup=False,
             )
             return
         others = [c.period for c in view.closures if closure is None or c.id != closure.id]
 
         async def store(period: ClosurePeriod) -> str | None:
-            now = self.packweb.now()
-            operator = self.packweb.operator
+            now = self.context.now()
+            operator = self.context.operator
             try:
                 if closure is None:
                     await add_closure(db, view.uai, period, operator, now)
@@ -481,7 +455,7 @@ class SettingsPane(OverviewPane):
             return
         try:
             await remove_closure(
-                db, view.uai, closure.id, self.packweb.operator, self.packweb.now()
+                db, view.uai, closure.id, self.context.operator, self.context.now()
             )
         except Exception as error:
             detail = first_line(error)

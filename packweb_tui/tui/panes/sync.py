@@ -8,21 +8,21 @@ from textual.content import Content
 
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.wording import plural
-from packweb_tui.tui.panes.pane import OverviewPane
+from packweb_tui.tui.panes.pane import FiguresPane
 
 if TYPE_CHECKING:
     from packweb_tui.services.overview import SyncOverview
     from packweb_tui.store.database import Database
 
 
-class SyncPane(OverviewPane):
+class SyncPane(FiguresPane):
     DESCRIPTION = (
         "La synchronisation avec le portail : elle apporte les nouvelles demandes et les "
         "paiements en ligne, et envoie les comptes et les réglages. Elle a lieu chaque nuit, "
         "ou à la demande."
     )
 
-    async def figures(self, db: Database, uai: str) -> Content:
+    async def read(self, db: Database, uai: str) -> Content:
         from packweb_tui.services.overview import sync_overview
 
         return render(await sync_overview(db, uai))

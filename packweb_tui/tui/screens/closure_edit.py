@@ -18,7 +18,9 @@ from textual.widgets import Checkbox, Footer, Input, Label, Static
 from packweb_tui.domain.closures import ClosurePeriod, clean_label, closure_problems
 from packweb_tui.domain.dates import format_day, long_day, parse_day
 from packweb_tui.domain.errors import InputError
+from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
+from packweb_tui.tui.keys import legend
 from packweb_tui.tui.widgets.date_field import DateField
 
 if TYPE_CHECKING:
@@ -26,14 +28,6 @@ if TYPE_CHECKING:
 
 # Saves the period; gives back why it could not be saved, or None once it is.
 SaveClosure = Callable[[ClosurePeriod], Awaitable[str | None]]
-
-KEYS = (
-    "[b]Entrée[/b] ou [b]Ctrl+S[/b] : Enregistrer    [b]↓[/b] : Calendrier    "
-    "[b]Échap[/b] : Annuler"
-)
-
-
-HINT = "JJ/MM/AAAA, ou ↓ : calendrier"
 
 
 class ClosureScreen(ModalScreen[bool]):
@@ -109,7 +103,15 @@ class ClosureScreen(ModalScreen[bool]):
                         id="closure-reservation",
                     )
             yield Static("", id="closure-problem")
-            yield Static(Content.from_markup(KEYS), classes="decision-keys")
+            keys_of = console_context(self).keys
+            yield Static(
+                legend(
+                    (["Entrée", *keys_of("closure.save")], "Enregistrer"),  # Entrée: the field's
+                    (keys_of("date.calendar"), "Calendrier"),
+                    (keys_of("closure.cancel"), "Annuler"),
+                ),
+                classes="decision-keys",
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -156,7 +158,8 @@ class ClosureScreen(ModalScreen[bool]):
             elif field.day is not None:
                 note.update(Content.styled(long_day(field.day), "$text-muted"))
             else:
-                note.update(Content.styled(HINT, "$text-muted"))
+                hint = f"JJ/MM/AAAA, ou {console_context(self).key('date.calendar')} : calendrier"
+                note.update(Content.styled(hint, "$text-muted"))
         if (start := self.query_one("#closure-starts_on", DateField).day) is not None:
             self.query_one("#closure-ends_on", DateField).fallback = start
         lines = [problems[k] for k in ("period", "blocks", "label") if k in problems]

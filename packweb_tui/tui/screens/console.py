@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+import asyncio
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane, Tabs
 
+from packweb_tui.tui.context import FirstReadDone, console_context
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.panes.accounts import AccountsPane
 from packweb_tui.tui.panes.credentials import CredentialsPane
-from packweb_tui.tui.panes.pane import OverviewPane
+from packweb_tui.tui.panes.pane import StorePane
 from packweb_tui.tui.panes.requests import RequestsPane
 from packweb_tui.tui.panes.settings import SettingsPane
 from packweb_tui.tui.panes.sync import SyncPane
@@ -23,10 +25,9 @@ if TYPE_CHECKING:
 
     from packweb_tui.services.establishments import EstablishmentView
     from packweb_tui.services.pending import StartSnapshot
-    from packweb_tui.tui.app import PackWebApp
 
 # (pane id, tab label, pane class), in the order of the keys 1 to 5.
-TABS: tuple[tuple[str, str, type[OverviewPane]], ...] = (
+TABS: tuple[tuple[str, str, type[StorePane[Any]]], ...] = (
     ("requests", "Demandes", RequestsPane),
     ("credentials", "Identifiants", CredentialsPane),
     ("accounts", "Comptes", AccountsPane),
@@ -65,20 +66,10 @@ class ConsoleScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="console")
-        self._first_read_shown = False
-
-    @property
-    def packweb(self) -> PackWebApp:
-        from packweb_tui.tui.app import PackWebApp
-
-        assert isinstance(self.app, PackWebApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
-        first = self.packweb.first_read
-        shown = first.result() if first.done() else None
-        where = f"{shown.uai} {shown.name}" if shown else "…"
-        yield ConsoleHeader(self.packweb.operator, self.packweb.demo, where)
+        context = console_context(self)
+        yield ConsoleHeader(context.operator, context.demo)
         with TabbedContent(id="tabs"):
             for n, (tab_id, label, pane) in enumerate(TABS, start=1):
                 with TabPane(f"[$text-muted]{n}[/] {label}", id=tab_id):
@@ -86,44 +77,51 @@ class ConsoleScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "establishment", self._show_establishment, init=False)
-        first_read = self.packweb.first_read
-        if first_read.done() and (snapshot := first_read.result()) is not None:
-            self.show_first_read(snapshot)  # read while Textual loaded: in the first frame
+        context = console_context(self)
+        context.establishment_changed.subscribe(self, self._show_establishment)
+        if context.first_read.done():
+            self._first_read_done(context.first_read.result())  # read while Textual loaded
+        else:
+            self._wait_first_read()
 
-    def show_first_read(self, snapshot: StartSnapshot) -> None:
-        """The queue read ahead, before the store is open (tui/startup.py)."""
-        if self._first_read_shown:
-            return
-        self._first_read_shown = True
-        self.query_one(ConsoleHeader).show_establishment(f"{snapshot.uai} {snapshot.name}")
-        self.query_one(RequestsPane).show_first_read(snapshot)
+    # --- the rows read ahead (tui/startup.py), before the store is open -------------------------
+    @work(group="first-read")
+    async def _wait_first_read(self) -> None:
+        self._first_read_done(await asyncio.wrap_future(console_context(self).first_read))
 
+    def _first_read_done(self, snapshot: StartSnapshot | None) -> None:
+        """Paint the queue read ahead (in the first frame when it was read by then); the
+        app opens the store once it is on screen."""
+        if snapshot is not None:
+            self.query_one(ConsoleHeader).show_establishment(f"{snapshot.uai} {snapshot.name}")
+            self.query_one(RequestsPane).show_first_read(snapshot)
+        self.post_message(FirstReadDone(shown=snapshot is not None))
+
+    # --- the establishment at work ------------------------------------------------------------
     def _show_establishment(self, establishment: EstablishmentView | None) -> None:
-        if not self.packweb.ready:
-            return  # the reactive's first value, before the store is open: nothing to show
         header = self.query_one(ConsoleHeader)
         if establishment is None:
             header.show_establishment("aucun établissement")
         else:
             header.show_establishment(f"{establishment.uai} {establishment.name}")
-        for pane in self.query(OverviewPane):
+        for pane in self.query(StorePane):
             self._load(pane)
 
-    def _load(self, pane: OverviewPane) -> None:
-        establishment = self.packweb.establishment
-        pane.show(self.packweb.db, establishment.uai if establishment else None)
+    def _load(self, pane: StorePane[Any]) -> None:
+        context = console_context(self)
+        establishment = context.establishment
+        pane.show(context.db, establishment.uai if establishment else None)
 
     @on(TabbedContent.TabActivated)
     def _reload_shown_pane(self, event: TabbedContent.TabActivated) -> None:
         # Others may have changed the store meanwhile (the CLI, the nightly sync): a pane
         # is read again each time it is shown.
-        if self.packweb.db is not None:
-            self._load(event.pane.query_one(OverviewPane))
+        if console_context(self).db is not None:
+            self._load(event.pane.query_one(StorePane))
 
     def action_show_tab(self, tab_id: str) -> None:
         focused = self.focused
-        pane = self.query_one(f"#{tab_id}-pane", OverviewPane)
+        pane = self.query_one(f"#{tab_id}-pane", StorePane)
         if focused is not None and pane not in focused.ancestors_with_self:
             # Focus left in the tab being hidden would bring it back (a table scrolls its
             # cursor into view): the tab bar holds it until the new pane takes it.

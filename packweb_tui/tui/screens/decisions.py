@@ -14,7 +14,9 @@ from textual.widgets import Footer, Input, Label, OptionList, ProgressBar, Stati
 from textual.widgets.option_list import Option
 
 from packweb_tui.domain.wording import plural
+from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
+from packweb_tui.tui.keys import legend
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -55,10 +57,17 @@ def approval_question(plan: ApprovalPlan) -> tuple[str, Content, bool]:
     return "Générer les identifiants", Content("\n").join(lines), created > 0
 
 
-def approval_summary(report: ApprovalReport, plan: ApprovalPlan) -> tuple[str, Content]:
+def approval_summary(
+    report: ApprovalReport, plan: ApprovalPlan, credentials_key: str
+) -> tuple[str, Content]:
+    """Title and text of the summary; `credentials_key` opens the Identifiants tab."""
     lines = [Content(line) for line in report.summary_lines()]
     if report.created:
-        lines.append(Content("\nLes lettres attendent dans l'onglet Identifiants (touche 2)."))
+        lines.append(
+            Content(
+                f"\nLes lettres attendent dans l'onglet Identifiants (touche {credentials_key})."
+            )
+        )
     return "Identifiants générés", Content("\n").join(lines)
 
 
@@ -81,12 +90,13 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(classes="decision-dialog"):
             yield Label(self._title, classes="decision-title")
             yield Static(self._body, classes="decision-body")
+            keys_of = console_context(self).keys
             keys = (
-                f"[b]Entrée[/b] : {self._yes}    [b]Échap[/b] : {self._no}"
+                legend((keys_of("confirm.yes"), self._yes), (keys_of("confirm.no"), self._no))
                 if self._can
-                else "[b]Échap[/b] : Fermer"
+                else legend((keys_of("confirm.no"), "Fermer"))
             )
-            yield Static(Content.from_markup(keys), classes="decision-keys")
+            yield Static(keys, classes="decision-keys")
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -146,7 +156,11 @@ class ReasonScreen(ModalScreen["str | None"]):
             )
             yield Input(placeholder="Motif envoyé au demandeur…", id="reason-text", compact=True)
             yield Static(
-                Content.from_markup("[b]Entrée[/b] : choisir    [b]Échap[/b] : Annuler"),
+                # Entrée: the list's own
+                legend(
+                    (["Entrée"], "choisir"),
+                    (console_context(self).keys("reason.cancel"), "Annuler"),
+                ),
                 classes="decision-keys",
             )
         yield Footer()

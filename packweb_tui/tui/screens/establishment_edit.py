@@ -15,16 +15,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from packweb_tui.domain.errors import InputError
-from packweb_tui.services.establishments import MAX_ADDRESS_LINES, address_text
+from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
+from packweb_tui.tui.keys import legend
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
 # Saves the name and the address lines; gives back why it could not, or None once saved.
 SaveEstablishment = Callable[[str, list[str]], Awaitable[str | None]]
-
-KEYS = "[b]Ctrl+S[/b] : Enregistrer    [b]Tab[/b] : Champ suivant    [b]Échap[/b] : Annuler"
 
 
 class EstablishmentEditScreen(ModalScreen[bool]):
@@ -47,6 +46,9 @@ class EstablishmentEditScreen(ModalScreen[bool]):
         self._saving = False
 
     def compose(self) -> ComposeResult:
+        # Here, not above: the service loads SQLAlchemy (tui/keymap.py imports this module).
+        from packweb_tui.services.establishments import MAX_ADDRESS_LINES
+
         with Vertical(classes="decision-dialog establishment-dialog"):
             yield Label(f"Établissement {self._uai}", classes="decision-title")
             yield Label("Nom", classes="establishment-label")
@@ -57,7 +59,15 @@ class EstablishmentEditScreen(ModalScreen[bool]):
             )
             yield TextArea(self._address, soft_wrap=False, compact=True, id="establishment-address")
             yield Static("", id="establishment-problem")
-            yield Static(Content.from_markup(KEYS), classes="decision-keys")
+            keys_of = console_context(self).keys
+            yield Static(
+                legend(
+                    (keys_of("establishment_edit.save"), "Enregistrer"),
+                    (["Tab"], "Champ suivant"),  # Textual's own focus_next
+                    (keys_of("establishment_edit.cancel"), "Annuler"),
+                ),
+                classes="decision-keys",
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -65,6 +75,8 @@ class EstablishmentEditScreen(ModalScreen[bool]):
 
     def _read(self) -> tuple[str, list[str], str | None]:
         """The name, the address lines, and what is wrong with them (None: nothing)."""
+        from packweb_tui.services.establishments import address_text
+
         name = self.query_one("#establishment-name", Input).value
         lines = self.query_one("#establishment-address", TextArea).text.splitlines()
         if not name.strip():

@@ -14,8 +14,9 @@ from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from packweb_tui.domain.names import fold_name
+from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
-from packweb_tui.tui.panes.pane import NO_ESTABLISHMENT
+from packweb_tui.tui.panes.pane import no_establishment
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -103,7 +104,7 @@ class EstablishmentsScreen(ModalScreen["EstablishmentView | None"]):
         options.can_focus = False  # the filter keeps the focus
         if not self._establishments:
             self.query_one(Input).display = False
-            options.add_option(Option(Content.from_markup(NO_ESTABLISHMENT), disabled=True))
+            options.add_option(Option(no_establishment(console_context(self)), disabled=True))
             return
         self._fill("")
         self.query_one(Input).focus()

@@ -12,7 +12,9 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, Static
 
+from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
+from packweb_tui.tui.keymap import bound_keys
 from packweb_tui.tui.keys import BUILTIN_DESCRIPTIONS, key_label
 
 if TYPE_CHECKING:
@@ -55,10 +57,13 @@ def key_sections(screen: Screen[object]) -> list[Section]:
     for key, active in screen.active_bindings.items():
         add(active.node, key, active.binding)
     if screen.is_modal:
-        # A dialog hides the application's keys, except those with priority (ctrl+q...).
+        # A dialog hides the application's keys, except those with priority (ctrl+q...),
+        # bound as the configuration says.
+        keymap = console_context(screen).keymap
         for binding in Binding.make_bindings(type(screen.app).BINDINGS):
             if binding.priority:
-                add(screen.app, binding.key, binding)
+                for key in bound_keys(binding.id, keymap) if binding.id else [binding.key]:
+                    add(screen.app, key, binding)
     # Ours first, then what Textual's widgets bring (Tab, arrows...).
     return [
         (

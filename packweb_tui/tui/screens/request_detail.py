@@ -17,7 +17,9 @@ from textual.widgets.option_list import Option
 
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.names import clean_text
+from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
+from packweb_tui.tui.keys import as_printed
 from packweb_tui.tui.widgets.requests_rows import LATE, age_text, fit
 
 if TYPE_CHECKING:
@@ -183,19 +185,18 @@ class RequestDetailScreen(Screen["tuple[str, int] | None"]):
             )
             return
         self.detail = detail
-        from packweb_tui.tui.app import PackWebApp
-
-        now = self.app.now() if isinstance(self.app, PackWebApp) else detail.submitted_at
+        now = console_context(self).now()
         self.query_one("#detail-request", Static).update(render_request(detail, now))
         hosts = self.query_one(OptionList)
         highlighted = hosts.highlighted
         hosts.clear_options()
+        key = as_printed(console_context(self).key("detail.search"))
         if detail.hosts:
             hosts.add_options(Option(host_line(h), str(h.id)) for h in detail.hosts)
             hosts.highlighted = min(highlighted or 0, len(detail.hosts) - 1)
         else:
             hosts.add_option(
-                Option("Aucun candidat : cherchez l'hôte avec H.", "none", disabled=True)
+                Option(f"Aucun candidat : cherchez l'hôte avec {key}.", "none", disabled=True)
             )
         self.refresh_bindings()
 

@@ -10,14 +10,14 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
+from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
+from packweb_tui.tui.keys import legend
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
 Answer = Literal["save", "discard", "stay"]
-
-KEYS = "[b]Entrée[/b] : Enregistrer    [b]n[/b] : Ne pas enregistrer    [b]Échap[/b] : Rester"
 
 
 class UnsavedScreen(ModalScreen[Answer]):
@@ -55,7 +55,15 @@ class UnsavedScreen(ModalScreen[Answer]):
         with Vertical(classes="decision-dialog"):
             yield Label("Modifications non enregistrées", classes="decision-title")
             yield Static(self._body, classes="decision-body")
-            yield Static(Content.from_markup(KEYS), classes="decision-keys")
+            keys_of = console_context(self).keys
+            yield Static(
+                legend(
+                    (keys_of("unsaved.save"), "Enregistrer"),
+                    (keys_of("unsaved.discard"), "Ne pas enregistrer"),
+                    (keys_of("unsaved.stay"), "Rester"),
+                ),
+                classes="decision-keys",
+            )
         yield Footer()
 
     def action_answer(self, answer: Answer) -> None:

@@ -11,10 +11,12 @@ from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
 from packweb_tui.domain.dates import format_day
+from packweb_tui.tui.context import console_context
 
 if TYPE_CHECKING:
     from datetime import date
@@ -95,11 +97,18 @@ class ClosuresSection(Vertical):
             table.add_row(*(Text(text, style=STYLES[state]) for text in texts), key=str(closure.id))
         if 0 <= keep < len(closures):
             table.move_cursor(row=keep)
+        key = console_context(self).key
         if closures:
-            note = "Entrée : modifier · a : ajouter · Suppr : supprimer"
+            note = (
+                f"{key('closures.edit')} : modifier · {key('closures.add')} : ajouter · "
+                f"{key('closures.remove')} : supprimer"
+            )
         else:
-            note = "Aucune fermeture par période. Ctrl+N (ou a dans la liste) : en ajouter une."
-        self.query_one("#settings-closures-note", Static).update(note)
+            note = (
+                f"Aucune fermeture par période. {key('settings.add_closure')} (ou "
+                f"{key('closures.add')} dans la liste) : en ajouter une."
+            )
+        self.query_one("#settings-closures-note", Static).update(Content(note))
 
     @property
     def current(self) -> ClosureView | None:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from packweb_tui.tui.context import console_context
+
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
@@ -29,7 +31,7 @@ class LetterPanel(VerticalScroll):
     def show_delivered(self) -> None:
         self._say(
             "Identifiants remis : le mot de passe initial n'est plus gardé. Pour en "
-            "donner un nouveau : touche r."
+            f"donner un nouveau : touche {console_context(self).key('credentials.reset')}."
         )
 
     def show_failure(self, error: Exception) -> None:
