@@ -204,9 +204,13 @@ def test_hash_is_argon2id_at_owasp_minimum() -> None:
     assert not passwords.verify_password("not a hash", "Kp7m-X2qr-9tzh-Wd")
 
 
+async def hash_all(secrets_: list[str], chunk_size: int | None = None) -> list[str]:
+    return [h async for part in passwords.hash_batches([secrets_], chunk_size) for h in part]
+
+
 async def test_bulk_hashing_keeps_order_and_leaves_the_loop_free() -> None:
     # Every worker started and argon2 loaded first: the ticks then measure the hashing only.
-    await passwords.hash_passwords(["préchauffage"] * passwords.workers(), chunk_size=1)
+    await hash_all(["préchauffage"] * passwords.workers(), chunk_size=1)
     secrets_ = [f"secret-{n}" for n in range(12)]
     ticks = 0
     running = True
@@ -219,7 +223,7 @@ async def test_bulk_hashing_keeps_order_and_leaves_the_loop_free() -> None:
 
     task = asyncio.create_task(ticker())
     try:
-        hashes = await passwords.hash_passwords(secrets_)
+        hashes = await hash_all(secrets_)
     finally:
         running = False
         await task

@@ -280,3 +280,9 @@ def test_every_state_has_its_french_label(
 ) -> None:
     labels = [state.label for state in kind]
     assert all(labels) and len(set(labels)) == len(labels)
+
+
+def test_credentials_states_have_a_short_label_too() -> None:
+    shorts = [state.short_label for state in CredentialsState]
+    assert all(shorts) and len(set(shorts)) == len(shorts)
+    assert all(len(short) <= 9 for short in shorts)  # the Identifiants list's column

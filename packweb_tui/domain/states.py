@@ -17,14 +17,19 @@ class CredentialsState(StrEnum):
 
     @property
     def label(self) -> str:
-        return _CREDENTIALS_LABELS[self]
+        return _CREDENTIALS_LABELS[self][0]
+
+    @property
+    def short_label(self) -> str:
+        """The same in a few letters, for a narrow column (the letter's state in a list)."""
+        return _CREDENTIALS_LABELS[self][1]
 
 
 _CREDENTIALS_LABELS = {
-    CredentialsState.TO_SEND: "identifiants à envoyer",
-    CredentialsState.SENT: "identifiants envoyés",
-    CredentialsState.FAILED: "échec d'envoi",
-    CredentialsState.PRINTED: "identifiants imprimés",
+    CredentialsState.TO_SEND: ("identifiants à envoyer", "à envoyer"),
+    CredentialsState.SENT: ("identifiants envoyés", "envoyé"),
+    CredentialsState.FAILED: ("échec d'envoi", "échec"),
+    CredentialsState.PRINTED: ("identifiants imprimés", "imprimé"),
 }
 
 

@@ -48,7 +48,7 @@ def _hasher() -> PasswordHasher:
 
 def hash_password(password: str) -> str:
     """The argon2id hash of one password (blocks for tens of milliseconds: in a coroutine,
-    use `hash_passwords` or a thread)."""
+    use `hash_batches` or a thread)."""
     return _hasher().hash(password)
 
 
@@ -79,14 +79,6 @@ def _executor() -> ThreadPoolExecutor:
         if _pool is None:
             _pool = ThreadPoolExecutor(max_workers=workers(), thread_name_prefix="argon2")
         return _pool
-
-
-async def hash_passwords(passwords: Sequence[str], chunk_size: int | None = None) -> list[str]:
-    """Hashes of `passwords`, in order, computed on every core."""
-    hashes: list[str] = []
-    async for part in hash_batches([passwords], chunk_size):
-        hashes.extend(part)
-    return hashes
 
 
 async def hash_batches(

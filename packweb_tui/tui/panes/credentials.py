@@ -18,7 +18,7 @@ from packweb_tui.domain.dates import PARIS, format_instant
 from packweb_tui.domain.names import fold_name
 from packweb_tui.domain.wording import plural
 from packweb_tui.tui.panes.pane import OPENING, StorePane
-from packweb_tui.tui.widgets.accounts_table import STATE_WORDS, AccountsTable, columns
+from packweb_tui.tui.widgets.accounts_table import AccountsTable, columns
 from packweb_tui.tui.widgets.filter_bar import FilterBar
 from packweb_tui.tui.widgets.letter_panel import LetterPanel
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 def _haystack(row: CredentialsRow) -> str:
-    word, _ = STATE_WORDS[row.state.value]
+    word = row.state.short_label
     return fold_name(f"{row.login} {row.holder} {row.email} {word}")
 
 
@@ -374,7 +374,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         row = self.current
         if row is None:
             return
-        word, _ = STATE_WORDS[row.state.value]
+        word = row.state.short_label
         lines = [
             f"Identifiant : {row.login}",
             f"Pour : {row.holder}",

@@ -4,7 +4,6 @@ on what it is for above them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from textual import work
@@ -115,15 +114,3 @@ class FiguresPane(StorePane[Content]):
 def read_failure(error: Exception) -> Content:
     """What a pane shows in place of its figures when its read failed."""
     return Content.from_markup("[$error]Lecture impossible : $detail[/]", detail=first_line(error))
-
-
-def table(rows: Sequence[tuple[str, str, str]], label_width: int, indent: int = 2) -> Content:
-    """Aligned lines of (label, figure, note): labels padded, figures right-aligned. The note
-    may hold markup; label and figure are plain text."""
-    figure_width = max((len(figure) for _, figure, _ in rows), default=0)
-    lines = [
-        Content(" " * indent + label.ljust(label_width) + figure.rjust(figure_width))
-        + (Content("   ") + Content.from_markup(note) if note else Content(""))
-        for label, figure, note in rows
-    ]
-    return Content("\n").join(lines)

@@ -9,17 +9,19 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import DataTable
 
+from packweb_tui.domain.states import CredentialsState
+
 if TYPE_CHECKING:
     from packweb_tui.services.letters import CredentialsRow
 
 WITH_LOGIN_FROM = 56  # table width (cells) from which the login has its own column
 SCROLLBAR = 2
 
-STATE_WORDS = {
-    "to_send": ("à envoyer", "bold"),
-    "failed": ("échec", "bold red"),
-    "sent": ("envoyé", "green"),
-    "printed": ("imprimé", "cyan"),
+STATE_STYLES = {
+    CredentialsState.TO_SEND: "bold",
+    CredentialsState.FAILED: "bold red",
+    CredentialsState.SENT: "green",
+    CredentialsState.PRINTED: "cyan",
 }
 
 
@@ -54,7 +56,7 @@ class AccountsTable(DataTable[str | Text]):
             self.add_column("Identifiant", key="login")
         self.add_column("Pour", key="holder", width=holder)
         for row in rows:
-            word, style = STATE_WORDS[row.state.value]
+            word, style = row.state.short_label, STATE_STYLES[row.state]
             name = Text(row.holder, no_wrap=True, overflow="ellipsis")
             name.truncate(holder, overflow="ellipsis")
             ticked = tick_mark(row.account_id in checked)
