@@ -236,7 +236,7 @@ def _install_subset_cache() -> None:
     import fpdf.syntax
 
     # fpdf2 calls fontTools' subsetter and zlib through these module globals (fpdf2 < 3,
-    # pinned; tests/test_letters.py reads every letter back).
+    # pinned; tests/services/test_letters.py reads every letter back).
     if not isinstance(getattr(fpdf.output, "ftsubset", None), _SubsetModule):
         setattr(fpdf.output, "ftsubset", _SubsetModule())  # noqa: B010
     if not isinstance(getattr(fpdf.syntax, "zlib", None), _ZlibModule):

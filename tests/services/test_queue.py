@@ -12,7 +12,7 @@ from packweb_tui.services.errors import OperationalError, UnknownEstablishment
 from packweb_tui.services.queue import pending_queue, request_detail, search_hosts
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import AccountRequest, Host
-from tests.tui_support import COLLEGE, LYCEE, fill
+from tests.tui.support import COLLEGE, LYCEE, fill
 
 NOW = datetime(2026, 9, 5, 8, 0, tzinfo=UTC)
 

@@ -32,7 +32,7 @@ from packweb_tui.tui.screens.help import HelpScreen
 from packweb_tui.tui.startup import prefetch
 from packweb_tui.tui.widgets.palette import NO_MATCH
 from packweb_tui.tui.widgets.requests_table import RequestsTable
-from tests.tui_support import (
+from tests.tui.support import (
     COLLEGE,
     LYCEE,
     OPERATOR,
@@ -382,7 +382,7 @@ def test_every_binding_has_an_id_and_french_words() -> None:
 
 
 def test_the_readme_lists_every_binding_id() -> None:
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     listed = readme.split("Les identifiants de `[keys]`, par préfixe : ")[1].split(". Les")[0]
     ids = set()
     for group in " ".join(listed.split()).split(" ; "):

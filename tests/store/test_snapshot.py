@@ -15,7 +15,7 @@ from packweb_tui.services.queue import pending_queue
 from packweb_tui.services.requests import import_requests
 from packweb_tui.store.database import Database
 from packweb_tui.store.snapshot import FIRST_PAGE, read_snapshot, sqlite_file
-from tests.tui_support import COLLEGE, LYCEE, fill
+from tests.tui.support import COLLEGE, LYCEE, fill
 
 NOW = datetime(2026, 9, 5, 8, 0, tzinfo=UTC)
 

@@ -1,6 +1,6 @@
 """What the Configuration pane looks like, at 80x24 (a plain SSH terminal) and 160x50: the
 form and the closures, a form being edited, the closure dialog refusing an overlap, the
-calendar. Fixed clock and data (tests/tui_support.py); accept deliberate changes with
+calendar. Fixed clock and data (tests/tui/support.py); accept deliberate changes with
 ``pytest --snapshot-update`` after looking at them."""
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from packweb_tui.tui.panes.settings import SettingsPane
 from packweb_tui.tui.screens.calendar import CalendarScreen
 from packweb_tui.tui.screens.closure_edit import ClosureScreen
 from packweb_tui.tui.state import remember_uai
-from tests.test_tui_requests import until as until_there
-from tests.tui_support import FIXED_NOW, LYCEE, OPERATOR, make_console_db, wait_loaded, wait_until
+from tests.tui.support import FIXED_NOW, LYCEE, OPERATOR, make_console_db, wait_loaded, wait_until
+from tests.tui.test_requests import until as until_there
 
 SnapCompare = Callable[..., bool]
 SIZES = [(80, 24), (160, 50)]

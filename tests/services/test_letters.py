@@ -40,7 +40,7 @@ from packweb_tui.services.letters import (
 from packweb_tui.services.pdf_fonts import text_width
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import Letter, OutboxMessage, PortalAccount
-from tests.test_approval import UAI, setup
+from tests.services.test_approval import UAI, setup
 
 PORTAL = "https://cantine.example.fr"
 NAMES = [

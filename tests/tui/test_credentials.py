@@ -21,8 +21,8 @@ from packweb_tui.tui.app import PackWebApp
 from packweb_tui.tui.panes.credentials import CredentialsPane
 from packweb_tui.tui.screens.decisions import ConfirmScreen
 from packweb_tui.tui.state import remember_uai
-from tests.test_tui_requests import until
-from tests.tui_support import FIXED_NOW, LYCEE, OPERATOR, figures, make_console_db, wait_loaded
+from tests.tui.support import FIXED_NOW, LYCEE, OPERATOR, figures, make_console_db, wait_loaded
+from tests.tui.test_requests import until
 
 SIZE = (80, 24)
 

@@ -29,9 +29,9 @@ from packweb_tui.tui.state import remember_uai
 from packweb_tui.tui.widgets.calendar import MonthCalendar
 from packweb_tui.tui.widgets.closures import ClosuresTable
 from packweb_tui.tui.widgets.date_field import DateField, masked
-from tests.test_tui_requests import make_app, until
-from tests.tui_support import COLLEGE, FIXED_NOW, LYCEE, OPERATOR, figures, make_console_db
-from tests.tui_support import wait_loaded as wait_console
+from tests.tui.support import COLLEGE, FIXED_NOW, LYCEE, OPERATOR, figures, make_console_db
+from tests.tui.support import wait_loaded as wait_console
+from tests.tui.test_requests import make_app, until
 
 SIZE = (80, 24)
 NOEL = ClosurePeriod(date(2026, 12, 19), date(2027, 1, 4), "Noël")

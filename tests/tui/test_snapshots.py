@@ -1,6 +1,6 @@
 """What the console looks like, at 80x24 (a plain SSH terminal) and 160x50.
 
-The pictures are SVG files under tests/__snapshots__/; after a deliberate change of the
+The pictures are SVG files under tests/tui/__snapshots__/; after a deliberate change of the
 screen, look at the new ones and accept them with ``pytest --snapshot-update``. Nothing in
 them moves: fixed operator, fixed dates, no clock, no blinking cursor."""
 
@@ -20,7 +20,7 @@ from packweb_tui.tui.screens.establishments import EstablishmentsScreen
 from packweb_tui.tui.screens.help import HelpScreen
 from packweb_tui.tui.screens.request_detail import RequestDetailScreen
 from packweb_tui.tui.state import remember_uai
-from tests.tui_support import (
+from tests.tui.support import (
     FIXED_NOW,
     LYCEE,
     OPERATOR,

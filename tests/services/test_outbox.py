@@ -53,9 +53,9 @@ from packweb_tui.store.models import (
     table_of,
 )
 from packweb_tui.store.types import utcnow
+from tests.services.test_approval import UAI, setup
+from tests.services.test_letters import pages_text
 from tests.smtp_support import Mailbox, Received, SmtpServer, Tls, crash_once
-from tests.test_approval import UAI, setup
-from tests.test_letters import pages_text
 
 SENDER = "Intendance du lycée <intendance@lycee-victor-hugo.fr>"
 SCHOOL = "vie-scolaire@lycee-victor-hugo.fr"

@@ -13,7 +13,7 @@ from packweb_tui.services.errors import OperationalError, UnknownEstablishment
 from packweb_tui.services.overview import accounts_overview, open_database, sync_overview
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import Establishment, SyncRun
-from tests.tui_support import COLLEGE, LYCEE, OPERATOR, fill
+from tests.tui.support import COLLEGE, LYCEE, OPERATOR, fill
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 

@@ -24,7 +24,7 @@ from packweb_tui.tui.screens.decisions import ConfirmScreen, ReasonScreen
 from packweb_tui.tui.screens.request_detail import HostSearchScreen, RequestDetailScreen
 from packweb_tui.tui.state import last_uai, remember_uai
 from packweb_tui.tui.widgets.requests_table import RequestsTable
-from tests.tui_support import (
+from tests.tui.support import (
     COLLEGE,
     FIXED_NOW,
     LYCEE,

@@ -20,10 +20,10 @@ from packweb_tui.tui.app import PackWebApp
 from packweb_tui.tui.panes.credentials import CredentialsPane
 from packweb_tui.tui.screens.decisions import ConfirmScreen
 from packweb_tui.tui.state import remember_uai
+from tests.services.test_approval import setup
 from tests.smtp_support import Mailbox, SmtpServer
-from tests.test_approval import setup
-from tests.test_tui_requests import until
-from tests.tui_support import FIXED_NOW, LYCEE, OPERATOR, make_console_db, wait_loaded
+from tests.tui.support import FIXED_NOW, LYCEE, OPERATOR, make_console_db, wait_loaded
+from tests.tui.test_requests import until
 
 SENDER = "Intendance <intendance@lycee-victor-hugo.fr>"
 

@@ -1,0 +1,1 @@
+"""Tests of packweb_tui/services."""
