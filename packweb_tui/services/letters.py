@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from packweb_tui.domain.dates import PARIS
 from packweb_tui.domain.errors import InputError, InputErrors
+from packweb_tui.domain.hosts import HostKind
 from packweb_tui.domain.letters import LetterContent, letter_text, subject_for
 from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
 from packweb_tui.services import audit
@@ -84,6 +85,7 @@ async def letter_sources(
                     Establishment.uai,
                     Establishment.name,
                     Establishment.address,
+                    Establishment.phone,
                     PortalSettings.school_email,
                 )
                 .join(PortalAccount, PortalAccount.id == Letter.account_id)
@@ -93,14 +95,16 @@ async def letter_sources(
             )
         ).all()
         hosts: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
-        for account_id, last, first, card in await session.execute(
-            select(AccountHost.account_id, Host.last_name, Host.first_name, Host.card)
+        pupils: dict[int, bool] = {}  # account → whether its holder (first host) is a pupil
+        for account_id, last, first, card, kind in await session.execute(
+            select(AccountHost.account_id, Host.last_name, Host.first_name, Host.card, Host.kind)
             .join(Host, Host.id == AccountHost.host_id)
             .where(AccountHost.account_id.in_({r[3] for r in rows}))
             .order_by(AccountHost.account_id, Host.last_name, Host.first_name, Host.card)
         ):
             hosts[account_id].append((last, first, card))
-        for lid, state, password, aid, login, email, eid, uai, name, address, school in rows:
+            pupils.setdefault(account_id, kind == HostKind.ELEVE)
+        for lid, state, password, aid, login, email, eid, uai, name, address, phone, school in rows:
             reached = hosts.get(aid, [])
             holder = f"{reached[0][1]} {reached[0][0].upper()}" if reached else email
             content = (
@@ -117,6 +121,8 @@ async def letter_sources(
                     portal_url=portal_url,
                     issued_on=issued,
                     logo=(logos or {}).get(uai),
+                    phone=phone,
+                    pupil=pupils.get(aid, False),
                 )
                 if password
                 else None
