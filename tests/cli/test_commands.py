@@ -94,7 +94,8 @@ def test_the_phone_of_the_letters(sqlite_url: str) -> None:
     assert invoke(sqlite_url, "establishments", "add", UAI, "Lycée Victor-Hugo")[0] == 0
     code, out, _ = invoke(sqlite_url, "establishments", "set", UAI, "--phone", "0144556677")
     assert code == 0
-    assert out == "Établissement 0750655E « Lycée Victor-Hugo » : sans adresse, tél. 01 44 55 66 77.\n"
+    said = "Établissement 0750655E « Lycée Victor-Hugo » : sans adresse, tél. 01 44 55 66 77.\n"
+    assert out == said
     [item] = json.loads(invoke(sqlite_url, "establishments", "list", "--json")[1])
     assert item["phone"] == "01 44 55 66 77"
     assert "sans adresse, tél. 01 44 55 66 77" in invoke(sqlite_url, "establishments", "list")[1]

@@ -45,7 +45,7 @@ def test_the_portal_address_is_the_establishments_home_page() -> None:
     assert f"1. Rendez-vous sur le portail : {home}\n" in text
     assert "donnée par l'établissement" not in text
     without = letter_text(replace(LETTER, portal_url=None))
-    assert "1. Rendez-vous sur l'adresse de l'espace numérique donnée par l'établissement." in without
+    assert "1. Rendez-vous sur l'adresse de l'espace numérique donnée par" in without
 
 
 def test_the_letter_names_the_family_its_subject_and_whom_to_ask() -> None:

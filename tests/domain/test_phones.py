@@ -29,5 +29,5 @@ def test_numbers_are_printed_in_pairs(typed: str, printed: str | None) -> None:
     "typed", ["01 44 55", "01 44 55 66 77 88", "intendance", "1144556677", "+33 1 2", "0" * 31]
 )
 def test_what_is_not_a_number_is_refused(typed: str) -> None:
-    with pytest.raises(InputError, match="numéro de téléphone .* invalide"):
+    with pytest.raises(InputError, match=r"numéro de téléphone .* invalide"):
         normalize_phone(typed)
