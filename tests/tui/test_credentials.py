@@ -185,6 +185,43 @@ async def test_the_establishments_address_heads_its_letters(
     assert lycee.address == ("27 rue de Sévigné", "75003 Paris")
 
 
+async def test_the_establishments_phone_goes_under_its_address(
+    approved_url: str, tmp_path: Path
+) -> None:
+    """The same dialog takes the phone: checked as typed, printed in pairs under the address
+    of the letter under the cursor, and beside the email to ask."""
+    from textual.widgets import Input
+
+    from packweb_tui.tui.screens.establishment_edit import EstablishmentEditScreen
+
+    app = make_app(approved_url, tmp_path / "lettres")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("2")
+        await until(pilot, lambda: "Identifiant : marie-helene.dupont" in preview(app))
+        assert "Tél." not in preview(app)
+        app.action_edit_establishment()
+        await until(pilot, lambda: isinstance(app.screen, EstablishmentEditScreen))
+        phone = app.screen.query_one("#establishment-phone", Input)
+        assert phone.region.bottom <= SIZE[1]  # within the screen at 80x24
+        phone.value = "01 44 55"
+        await pilot.pause()
+        problem = str(app.screen.query_one("#establishment-problem", Static).render())
+        assert "numéro de téléphone « 01 44 55 » invalide" in problem
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, EstablishmentEditScreen)  # not saved
+        phone.value = "0144556677"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, EstablishmentEditScreen))
+        await until(pilot, lambda: "Tél. 01 44 55 66 77" in preview(app))
+        assert "l'intendance de l'établissement (tél. 01 44 55 66 77)" in " ".join(
+            preview(app).split()
+        )
+        app.action_edit_establishment()  # it opens with the phone saved
+        await until(pilot, lambda: isinstance(app.screen, EstablishmentEditScreen))
+        assert app.screen.query_one("#establishment-phone", Input).value == "01 44 55 66 77"
+
+
 async def test_finding_an_account_by_typing(approved_url: str, tmp_path: Path) -> None:
     """A parent calls: `/` and a few letters of the name, login, email or state."""
     app = make_app(approved_url, tmp_path / "lettres")
