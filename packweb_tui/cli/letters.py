@@ -36,7 +36,7 @@ def letters_print(ctx: Context, names: tuple[str, ...], out: Path, uai: str | No
     et leur envoi par courriel annulé."""
     from packweb_tui.config import letters_dir
     from packweb_tui.services.establishments import list_establishments
-    from packweb_tui.services.letters import print_edition
+    from packweb_tui.services.editions import print_edition
 
     config = ctx.config
     ids = [int(n) for n in names if n.strip().isdigit()]

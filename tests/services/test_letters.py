@@ -30,11 +30,11 @@ from packweb_tui.services.letter_pdf import (
     render_letters,
     unprintable,
 )
+from packweb_tui.services.editions import print_edition
 from packweb_tui.services.letters import (
     check_password,
     credentials_rows,
     letter_preview,
-    print_edition,
     reset_password,
 )
 from packweb_tui.services.pdf_fonts import text_width

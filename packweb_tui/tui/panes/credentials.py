@@ -286,7 +286,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
 
         from packweb_tui.config import letters_dir
         from packweb_tui.domain.dates import PARIS
-        from packweb_tui.services.letters import print_edition
+        from packweb_tui.services.editions import print_edition
         from packweb_tui.tui.screens.decisions import ConfirmScreen
 
         db, uai = self.db, self.uai
