@@ -19,6 +19,7 @@ from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.letters import LetterContent, letter_html, letter_text
 from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
 from packweb_tui.services.decisions.approve import approve_requests
+from packweb_tui.services.editions import print_edition
 from packweb_tui.services.letter_pdf import (
     IN_PROCESS_UP_TO,
     MARGIN,
@@ -30,7 +31,6 @@ from packweb_tui.services.letter_pdf import (
     render_letters,
     unprintable,
 )
-from packweb_tui.services.editions import print_edition
 from packweb_tui.services.letters import (
     check_password,
     credentials_rows,
