@@ -150,12 +150,12 @@ class PrintAnswer:
 
     def summary(self) -> str:
         """In French, for the operator: what the printer's command said."""
-        name = self.command[0] if self.command else "?"
+        name = Path(self.command[0]).name if self.command else "?"  # `lp`, not /usr/bin/lp
         if self.status is None:
-            return f"impression impossible : {self.said}"
+            return f"Impression impossible : {self.said}"
         answer = f"« {self.said} »" if self.said else "rien"
         told = f"{name} a répondu {answer} (code de sortie {self.status})"
-        return f"envoyée à l'imprimante : {told}" if self.ok else f"échec de l'impression : {told}"
+        return f"Envoyée à l'imprimante : {told}" if self.ok else f"Échec de l'impression : {told}"
 
 
 @dataclass(frozen=True, slots=True)

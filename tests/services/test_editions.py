@@ -47,7 +47,7 @@ async def test_the_edition_goes_to_the_printer_and_its_answer_is_kept(
     assert answer.ok and answer.status == 0
     assert answer.said == "request id is intendance-42 (1 file(s))"
     assert answer.summary() == (
-        f"envoyée à l'imprimante : {lp} a répondu « request id is intendance-42 (1 file(s)) » "
+        "Envoyée à l'imprimante : lp a répondu « request id is intendance-42 (1 file(s)) » "
         "(code de sortie 0)"
     )
     (latest,) = await recent_editions(db, UAI)
@@ -68,12 +68,12 @@ async def test_a_printer_that_fails_is_said_and_the_edition_stays(
     answer = await send_to_printer(db, UAI, out, (str(refused),), "bob")
     assert (answer.ok, answer.status) == (False, 1)
     assert answer.summary() == (
-        f"échec de l'impression : {refused} a répondu « lp: The printer or class does not "
+        "Échec de l'impression : refuse a répondu « lp: The printer or class does not "
         "exist. » (code de sortie 1)"
     )
     missing = await send_to_printer(db, UAI, out, ("/nulle/part/lp", "-d", "x"), "bob")
     assert missing.status is None and missing.summary() == (
-        "impression impossible : commande « /nulle/part/lp » introuvable ([letters] "
+        "Impression impossible : commande « /nulle/part/lp » introuvable ([letters] "
         "print_command de la configuration)"
     )
     if os.geteuid() != 0:  # root may run anything

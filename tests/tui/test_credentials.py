@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,71 @@ async def test_printing_the_edition_delivers_the_letters(approved_url: str, tmp_
         assert "Identifiant : marie-helene.dupont" in PdfReader(edition).pages[0].extract_text()
         assert "remis" in preview(app)  # the password is no longer kept
         assert "0 lettre à remettre" in figures(app, "credentials")
+
+
+def editions_line(app: PackWebApp) -> str:
+    line = app.screen.query_one("#credentials-editions", Static)
+    return str(line.content) if line.display else ""
+
+
+async def test_the_editions_path_stays_in_view_and_goes_to_the_printer(
+    approved_url: str, tmp_path: Path
+) -> None:
+    """With [letters] print_command, `i` writes the édition, runs the command with its path
+    (a real script standing in for `lp`) and says what it answered; the path and the answer
+    stay under the figures, also in the next session."""
+    from packweb_tui.tui.widgets.editions_line import EditionsLine
+
+    given = tmp_path / "given.txt"
+    lp = tmp_path / "lp"
+    lp.write_text(
+        f"#!{sys.executable}\nimport sys\nopen({str(given)!r}, 'w').write(sys.argv[-1])\n"
+        "print('request id is intendance-42 (1 file(s))')\n",
+        encoding="utf-8",
+    )
+    lp.chmod(0o755)
+    config = Config(letters_directory=tmp_path / "lettres", print_command=(str(lp), "-d", "x"))
+    app = PackWebApp(db_url=approved_url, operator=OPERATOR, clock=lambda: FIXED_NOW, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await credentials_tab(pilot)
+        await until(pilot, lambda: bool(pane.rows))
+        assert not app.screen.query_one(EditionsLine).display  # no édition yet
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        asked = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert f"Puis envoyé à l'imprimante : {lp} -d x" in asked
+        await pilot.press("enter")
+        await until(pilot, lambda: "Envoyée à l'imprimante" in editions_line(app))
+        (edition,) = (tmp_path / "lettres" / LYCEE[0]).glob("edition-*.pdf")
+        assert given.read_text() == str(edition)
+        shown = editions_line(app)
+        assert shown.startswith("Édition du ") and f"(1 lettre) : {edition}" in shown
+        assert "a répondu « request id is intendance-42 (1 file(s)) » (code de sortie 0)" in shown
+        region = app.screen.query_one(EditionsLine).region
+        assert region.height >= 2 and region.bottom < SIZE[1]  # the whole path, wrapped
+    again = make_app(approved_url, tmp_path / "lettres")  # the next session still shows it
+    async with again.run_test(size=SIZE) as pilot:
+        await credentials_tab(pilot)
+        await until(pilot, lambda: str(edition) in editions_line(again))
+
+
+async def test_a_printer_command_that_fails_is_said_and_the_edition_stays(
+    approved_url: str, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nulle-part" / "lp"
+    config = Config(letters_directory=tmp_path / "lettres", print_command=(str(missing),))
+    app = PackWebApp(db_url=approved_url, operator=OPERATOR, clock=lambda: FIXED_NOW, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await credentials_tab(pilot)
+        await until(pilot, lambda: bool(pane.rows))
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("enter")
+        await until(pilot, lambda: "Impression impossible" in editions_line(app))
+        assert f"commande « {missing} » introuvable" in " ".join(editions_line(app).split())
+        (edition,) = (tmp_path / "lettres" / LYCEE[0]).glob("edition-*.pdf")
+        assert str(edition) in editions_line(app)
+        assert pane.rows[0].state.value == "printed"  # the PDF is written: printed by hand
 
 
 async def test_a_new_password_queues_a_new_letter(approved_url: str, tmp_path: Path) -> None:
