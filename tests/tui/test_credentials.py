@@ -215,6 +215,17 @@ async def test_enter_opens_the_account(approved_url: str, tmp_path: Path) -> Non
         await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
 
 
+async def open_establishment_dialog(pilot: Pilot[Any]) -> None:
+    from packweb_tui.tui.screens.establishment_edit import EstablishmentEditScreen
+
+    pilot.app.action_edit_establishment()
+    await until(pilot, lambda: isinstance(pilot.app.screen, EstablishmentEditScreen))
+
+
+def dialog_problem(app: PackWebApp) -> str:
+    return str(app.screen.query_one("#establishment-problem", Static).render())
+
+
 async def test_the_establishments_address_heads_its_letters(
     approved_url: str, tmp_path: Path
 ) -> None:
@@ -229,13 +240,11 @@ async def test_the_establishments_address_heads_its_letters(
         await wait_loaded(pilot)
         await pilot.press("2")
         await until(pilot, lambda: "Identifiant : marie-helene.dupont" in preview(app))
-        app.action_edit_establishment()
-        await until(pilot, lambda: isinstance(app.screen, EstablishmentEditScreen))
+        await open_establishment_dialog(pilot)
         area = app.screen.query_one("#establishment-address", TextArea)
         area.text = "\n".join(f"ligne {n}" for n in range(7))
         await pilot.pause()
-        problem = str(app.screen.query_one("#establishment-problem", Static).render())
-        assert "6 lignes au plus" in problem
+        assert "6 lignes au plus" in dialog_problem(app)
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, EstablishmentEditScreen)  # not saved
         area.text = "27 rue de Sévigné\n75003 Paris"
@@ -266,14 +275,12 @@ async def test_the_establishments_phone_goes_under_its_address(
         await pilot.press("2")
         await until(pilot, lambda: "Identifiant : marie-helene.dupont" in preview(app))
         assert "Tél." not in preview(app)
-        app.action_edit_establishment()
-        await until(pilot, lambda: isinstance(app.screen, EstablishmentEditScreen))
+        await open_establishment_dialog(pilot)
         phone = app.screen.query_one("#establishment-phone", Input)
         assert phone.region.bottom <= SIZE[1]  # within the screen at 80x24
         phone.value = "01 44 55"
         await pilot.pause()
-        problem = str(app.screen.query_one("#establishment-problem", Static).render())
-        assert "numéro de téléphone « 01 44 55 » invalide" in problem
+        assert "numéro de téléphone « 01 44 55 » invalide" in dialog_problem(app)
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, EstablishmentEditScreen)  # not saved
         phone.value = "0144556677"
@@ -283,8 +290,7 @@ async def test_the_establishments_phone_goes_under_its_address(
         assert "l'intendance de l'établissement (tél. 01 44 55 66 77)" in " ".join(
             preview(app).split()
         )
-        app.action_edit_establishment()  # it opens with the phone saved
-        await until(pilot, lambda: isinstance(app.screen, EstablishmentEditScreen))
+        await open_establishment_dialog(pilot)  # it opens with the phone saved
         assert app.screen.query_one("#establishment-phone", Input).value == "01 44 55 66 77"
 
 
