@@ -229,6 +229,14 @@ ACADEMIES = {
     "971": "guadeloupe",
     "974": "reunion",
 }
+# Telephone numbers kept for fiction by the regulator (ARCEP), by zone of the department.
+_FICTION_PHONES = {
+    "01 99 00": ("075", "093"),
+    "02 61 91": ("044", "035", "029", "076"),
+    "03 53 01": ("059", "067", "021", "054"),
+    "04 65 71": ("069", "013", "034", "038", "063"),
+    "05 36 49": ("031", "033", "087", "971", "974"),
+}
 LYCEE_CLASSES = (
     [f"2nde {c}" for c in "ABCDEFGH"]
     + [f"1re G{n}" for n in range(1, 6)]
@@ -262,6 +270,8 @@ class School:
     lycee: bool
     academie: str
     address: tuple[str, ...] = ()  # its lines, as on the letters
+    phone: str = ""  # as on the letters
+    email: str = ""  # the establishment's email (a portal setting), as on the letters
 
 
 @dataclass(slots=True)
@@ -345,8 +355,8 @@ class Dataset:
         """File name → content, in the formats `packweb` reads."""
         return {
             "establishments.csv": _csv(
-                ["uai", "nom", "adresse"],
-                [[s.uai, s.name, " | ".join(s.address)] for s in self.schools],
+                ["uai", "nom", "adresse", "telephone", "courriel"],
+                [[s.uai, s.name, " | ".join(s.address), s.phone, s.email] for s in self.schools],
             ),
             "hosts.csv": _csv(
                 ["uai", "carte", "nom", "prenom", "type", "mode", "classe", "email"],
@@ -534,12 +544,17 @@ class _Generator:
             label = name if self.spec.schools <= 2 else f"{name} ({city})"
             street = STREETS[n % len(STREETS)]
             postcode = f"{dept[-2:]}0{n % 9 + 1:02d}" if len(dept) == 3 else f"{dept}000"
+            uai = digits + uai_check_letter(digits)
+            # From n, not from the random stream: the hosts and requests stay as they were.
+            zone = next(p for p, depts in _FICTION_PHONES.items() if dept in depts)
             school = School(
-                digits + uai_check_letter(digits),
+                uai,
                 label,
                 name.startswith("Lycée"),
                 ACADEMIES[dept],
                 (f"{3 + 7 * n % 90} {street}", f"{postcode} {city}"),
+                f"{zone} {10 + 7 * n % 90:02d} {20 + 13 * n % 80:02d}",
+                f"intendance.{uai.lower()}@ac-{ACADEMIES[dept]}.fr",
             )
             self.schools.append(school)
 

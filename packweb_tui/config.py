@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import getpass
 import os
+import shlex
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from packweb_tui.domain.errors import InputError
 
 SYSTEM_CONFIG = Path("/etc/packweb/packweb.toml")
 DEFAULT_SYNC_SCHEDULE = "30 2 * * *"  # nightly at 02:30, Europe/Paris
+# The demo's portal: where `packweb portal serve` listens by default (docs/portal-api.md).
+DEMO_PORTAL_URL = "http://127.0.0.1:8080"
 
 
 def user_config_path() -> Path:
@@ -76,7 +79,16 @@ class Config:
     sync_schedule: str = DEFAULT_SYNC_SCHEDULE
     letters_directory: Path | None = None
     letter_logos: dict[str, Path] = field(default_factory=dict)  # UAI → PNG or JPEG
+    print_command: tuple[str, ...] = ()  # [letters] print_command, split as a shell would
     keys: dict[str, str] = field(default_factory=dict)  # binding id → keys (tui/keymap.py)
+
+
+def with_demo_portal(config: Config) -> Config:
+    """The demo's configuration: its letters name the demo's portal, unless the file names
+    one ([portal] url)."""
+    if config.portal.url:
+        return config
+    return replace(config, portal=replace(config.portal, url=DEMO_PORTAL_URL))
 
 
 def find_config_path(explicit: str | None) -> Path | None:
@@ -153,6 +165,7 @@ def _parse(raw: dict[str, Any], path: Path) -> Config:
         sync_schedule=get(sync, "sync", "schedule", str, DEFAULT_SYNC_SCHEDULE),
         letters_directory=as_path(get(letters, "letters", "directory", str, None)),
         letter_logos={uai.upper(): as_path(p) or Path(p) for uai, p in logos.items()},
+        print_command=_command(get(letters, "letters", "print_command", str, None), path),
         keys=_keys(section("keys"), path),
     )
 
@@ -170,6 +183,22 @@ def _keys(table: dict[str, Any], path: Path, prefix: str = "") -> dict[str, str]
             example = '"ctrl+e" ou "f2,ctrl+e"'
             raise InputError(f"[keys] {prefix}{name} : touches attendues, ex. {example}", str(path))
     return found
+
+
+def _command(value: str | None, path: Path) -> tuple[str, ...]:
+    """[letters] print_command: a program and its arguments, split as a shell would (quotes
+    group words), run without a shell; the édition's path is added last."""
+    if value is None:
+        return ()
+    try:
+        words = tuple(shlex.split(value))
+    except ValueError:  # an unclosed quote
+        raise InputError("[letters] print_command : guillemet non refermé", str(path)) from None
+    if not words:
+        raise InputError(
+            '[letters] print_command : une commande attendue, ex. "lp -d intendance"', str(path)
+        )
+    return words
 
 
 def _timeout(value: Any, path: Path) -> float:

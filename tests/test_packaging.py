@@ -38,6 +38,7 @@ def test_wheel_contains_styles_demo_data_fonts_and_migrations(tmp_path: Path) ->
         "packweb_tui/store/migrations/env.py",
         "packweb_tui/store/migrations/script.py.mako",
         "packweb_tui/store/migrations/versions/0001_initial.py",
+        "packweb_tui/store/migrations/versions/0002_establishment_phone.py",
         "packweb_tui/py.typed",
     }
     assert expected <= names, sorted(expected - names)

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from packweb_tui.cli.words import install as speak_french
-from packweb_tui.config import Config, load_config, operator_login, resolve_db_url
+from packweb_tui.config import (
+    Config,
+    load_config,
+    operator_login,
+    resolve_db_url,
+    with_demo_portal,
+)
 from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.wording import plural
 from packweb_tui.services.errors import describe_failure
@@ -113,6 +119,8 @@ def open_console(ctx: Context, url: str, demo: bool) -> None:
     from packweb_tui.tui.app import PackWebApp
 
     config = guarded(ctx, lambda: ctx.config)  # a bad file: one line, not a traceback
+    if demo:
+        config = with_demo_portal(config)  # its letters name the demo's portal
     app = guarded(  # so is a bad [keys]
         ctx,
         lambda: PackWebApp(

@@ -14,24 +14,28 @@ def establishments() -> None:
 
 
 ADDRESS_HELP = "Une ligne de l'adresse postale des lettres (l'option autant de fois que de lignes)."
+PHONE_HELP = "Le téléphone imprimé sur les lettres, par ex. « 01 44 55 66 77 »."
 
 
 @establishments.command("add")
 @click.argument("uai")
 @click.argument("name")
 @click.option("--address", "address", multiple=True, metavar="LIGNE", help=ADDRESS_HELP)
+@click.option("--phone", default="", metavar="NUMÉRO", help=PHONE_HELP)
 @pass_context
-def establishments_add(ctx: Context, uai: str, name: str, address: tuple[str, ...]) -> None:
+def establishments_add(
+    ctx: Context, uai: str, name: str, address: tuple[str, ...], phone: str
+) -> None:
     """Ajoute l'établissement UAI (7 chiffres et la lettre de contrôle) nommé NAME.
 
     \b
     Exemple :
       packweb establishments add 0750655E "Lycée Victor-Hugo" \\
-        --address "27 rue de Sévigné" --address "75003 Paris"
+        --address "27 rue de Sévigné" --address "75003 Paris" --phone "01 44 55 66 77"
     """
     from packweb_tui.services.establishments import add_establishment
 
-    view = run(ctx, lambda d: add_establishment(d, uai, name, ctx.operator, address))
+    view = run(ctx, lambda d: add_establishment(d, uai, name, ctx.operator, address, phone))
     click.echo(f"Établissement {view.uai} « {view.name} » ajouté.")
 
 
@@ -40,19 +44,35 @@ def establishments_add(ctx: Context, uai: str, name: str, address: tuple[str, ..
 @click.option("--name", help="Le nouveau nom.")
 @click.option("--address", "address", multiple=True, metavar="LIGNE", help=ADDRESS_HELP)
 @click.option("--no-address", is_flag=True, help="Efface l'adresse postale.")
+@click.option("--phone", metavar="NUMÉRO", help=PHONE_HELP)
+@click.option("--no-phone", is_flag=True, help="Efface le téléphone.")
 @pass_context
 def establishments_set(
-    ctx: Context, uai: str, name: str | None, address: tuple[str, ...], no_address: bool
+    ctx: Context,
+    uai: str,
+    name: str | None,
+    address: tuple[str, ...],
+    no_address: bool,
+    phone: str | None,
+    no_phone: bool,
 ) -> None:
-    """Change le nom ou l'adresse postale de l'établissement UAI (celle des lettres)."""
+    """Change le nom, l'adresse postale ou le téléphone de l'établissement UAI (ceux des
+    lettres)."""
     from packweb_tui.services.establishments import change_establishment
 
     if address and no_address:
         fail("--address et --no-address ensemble : choisissez", 2)
+    if phone is not None and no_phone:
+        fail("--phone et --no-phone ensemble : choisissez", 2)
     lines = () if no_address else (address or None)
-    view = run(ctx, lambda d: change_establishment(d, uai, ctx.operator, name, lines))
+    number = "" if no_phone else phone
+    view = run(ctx, lambda d: change_establishment(d, uai, ctx.operator, name, lines, number))
     where = " / ".join(view.address) or "sans adresse"
-    click.echo(f"Établissement {view.uai} « {view.name} » : {where}.")
+    click.echo(f"Établissement {view.uai} « {view.name} » : {where}{_phone(view.phone)}.")
+
+
+def _phone(phone: str | None) -> str:
+    return f", tél. {phone}" if phone else ""
 
 
 @establishments.command("list")
@@ -73,5 +93,5 @@ def establishments_list(ctx: Context, as_json: bool) -> None:
             f"{v.uai}  {v.name}  ({plural(v.hosts, 'hôte')}, "
             f"{plural(v.pending_requests, 'demande')} en attente)"
         )
-        if v.address:
-            click.echo(f"          {' / '.join(v.address)}")
+        if v.address or v.phone:
+            click.echo(f"          {' / '.join(v.address) or 'sans adresse'}{_phone(v.phone)}")

@@ -35,8 +35,8 @@ def letters_print(ctx: Context, names: tuple[str, ...], out: Path, uai: str | No
     Les lettres imprimées comptent comme remises : leur mot de passe est effacé de la base
     et leur envoi par courriel annulé."""
     from packweb_tui.config import letters_dir
+    from packweb_tui.services.editions import print_edition
     from packweb_tui.services.establishments import list_establishments
-    from packweb_tui.services.letters import print_edition
 
     config = ctx.config
     ids = [int(n) for n in names if n.strip().isdigit()]

@@ -14,6 +14,7 @@ from pathlib import Path
 from packweb_tui.domain.dates import french_date
 
 DEFAULT_PORTAL_URL = "l'adresse de l'espace numérique donnée par l'établissement"
+SUBJECT_LINE = "Objet : vos identifiants de l'espace numérique de la cantine"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,13 +27,15 @@ class LetterContent:
     address: tuple[str, ...]  # the establishment's postal address, line by line
     school_email: str | None  # for questions (and the personal data note)
     holder: str  # "Marie-Hélène DUPONT": whom the account is for
-    recipient_email: str
+    recipient_email: str  # where the email goes; the paper letter names the family instead
     hosts: tuple[str, ...]  # "DUPONT Marie-Hélène, carte …0001": what the account reaches
     login: str
     password: str
     portal_url: str | None
     issued_on: date
     logo: Path | None = None  # the establishment's logo, top right of the PDF
+    phone: str | None = None  # the establishment's, beside its email
+    pupil: bool = True  # the holder is a pupil: the letter goes to the family
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,16 +59,51 @@ def credential_lines(content: LetterContent) -> tuple[str, str]:
     return f"Identifiant : {content.login}", f"Mot de passe : {content.password}"
 
 
+def portal_home(url: str, uai: str) -> str:
+    """The establishment's home page on the portal, where its families log in: the portal
+    serves every establishment under ``/{uai}/`` (docs/portal-api.md). A configured address
+    that already names the UAI is kept as it is."""
+    base = url.strip().rstrip("/")
+    if base.upper().endswith(f"/{uai.upper()}"):
+        return f"{base}/"
+    return f"{base}/{uai}/"
+
+
 def portal_address(content: LetterContent) -> str:
-    return content.portal_url or DEFAULT_PORTAL_URL
+    if content.portal_url:
+        return portal_home(content.portal_url, content.uai)
+    return DEFAULT_PORTAL_URL
+
+
+def _first_step(content: LetterContent) -> str:
+    # No full stop after an address: it would be copied with it.
+    if content.portal_url:
+        return f"1. Rendez-vous sur le portail : {portal_address(content)}"
+    return f"1. Rendez-vous sur {DEFAULT_PORTAL_URL}."
+
+
+def contact_lines(content: LetterContent) -> tuple[str, ...]:
+    """How to reach the establishment, under its address: « Tél. … », « Courriel : … »."""
+    return (
+        *((f"Tél. {content.phone}",) if content.phone else ()),
+        *((f"Courriel : {content.school_email}",) if content.school_email else ()),
+    )
+
+
+def addressee_lines(content: LetterContent) -> tuple[str, ...]:
+    """Whom the letter is for, where an envelope's window shows it: a pupil's family (« Aux
+    responsables de » and the pupil's name), else the holder."""
+    return ("Aux responsables de", content.holder) if content.pupil else (content.holder,)
 
 
 def letter_sections(content: LetterContent) -> tuple[Section, ...]:
     """The letter's body, after the credentials box, as sections of paragraphs."""
+    reach = ", ".join(
+        (*((content.school_email,) if content.school_email else ()),
+         *((f"tél. {content.phone}",) if content.phone else ()))
+    )  # fmt: skip
     ask = (
-        f"l'intendance de l'établissement ({content.school_email})"
-        if content.school_email
-        else "l'intendance de l'établissement"
+        f"l'intendance de l'établissement ({reach})" if reach else "l'intendance de l'établissement"
     )
     reached = (
         ("Ce compte donne accès à : " + " ; ".join(content.hosts) + ".",) if content.hosts else ()
@@ -74,7 +112,7 @@ def letter_sections(content: LetterContent) -> tuple[Section, ...]:
         Section(
             "Pour vous connecter",
             (
-                f"1. Rendez-vous sur {portal_address(content)}.",
+                _first_step(content),
                 "2. Saisissez votre identifiant et votre mot de passe, puis choisissez "
                 "« Connexion ». Le mot de passe s'écrit avec ses tirets, en respectant "
                 "majuscules et minuscules.",
@@ -126,10 +164,13 @@ def letter_text(content: LetterContent) -> str:
     lines = [
         content.establishment,
         *content.address,
+        *contact_lines(content),
+        "",
+        *addressee_lines(content),
         "",
         f"Le {french_date(content.issued_on)}",
         "",
-        letter_subject(content),
+        SUBJECT_LINE,
         "",
         *_blank_separated(letter_greeting(content)),
         "",
@@ -151,9 +192,11 @@ def letter_html(content: LetterContent) -> str:
         f"<title>{e(letter_subject(content))}</title></head>",
         '<body style="font-family: sans-serif; line-height: 1.4; max-width: 40em">',
         f"<p><strong>{e(content.establishment)}</strong>",
-        *(f"<br>{e(line)}" for line in content.address),
+        *(f"<br>{e(line)}" for line in (*content.address, *contact_lines(content))),
         "</p>",
+        "<p>" + "<br>".join(e(line) for line in addressee_lines(content)) + "</p>",
         f"<p>Le {e(french_date(content.issued_on))}</p>",
+        f"<p><strong>{e(SUBJECT_LINE)}</strong></p>",
         *(f"<p>{e(p)}</p>" for p in letter_greeting(content)),
         '<p style="font-family: monospace; font-size: 1.2em; border: 1px solid #888; '
         'padding: 0.6em 1em; display: inline-block">',

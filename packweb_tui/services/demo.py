@@ -73,7 +73,7 @@ async def _refuse_foreign_store(db: Database) -> None:
     """--reset empties the store: refuse it on a store without any of the demo's schools (a
     real database named by mistake with --db). Schools added while playing with the demo do
     not count."""
-    rows = _table(demo_dir() / "establishments.csv", ("uai", "nom"), ("adresse",))
+    rows = _table(demo_dir() / "establishments.csv", ("uai", "nom"), _ESTABLISHMENT_EXTRAS)
     demo = {normalize_uai(r.get("uai")) for r in rows}
     async with db.reading() as session:
         present = set((await session.scalars(select(Establishment.uai))).all())
@@ -109,13 +109,23 @@ async def load_demo(db: Database, operator: str, folder: Path, now: datetime | N
     await add_receivables(db, receivables, operator, days)
 
 
+_ESTABLISHMENT_EXTRAS = ("adresse", "telephone", "courriel")
+
+
 async def add_establishments(db: Database, path: Path, operator: str) -> list[str]:
     """Add the establishments of a datagen file (`uai`, `nom`, optional `adresse` with its
-    lines joined by ` | `); their UAIs, in file order. The benchmarks load theirs here too."""
+    lines joined by ` | `, `telephone`, and `courriel`: the email de l'établissement of its
+    portal settings); their UAIs, in file order. The benchmarks load theirs here too."""
+    from packweb_tui.services.settings import set_settings
+
     uais: list[str] = []
-    for row in _table(path, ("uai", "nom"), ("adresse",)):
-        address = row.get("adresse").split(" | ") if "adresse" in row.values else ()
-        view = await add_establishment(db, row.get("uai"), row.get("nom"), operator, address)
+    for row in _table(path, ("uai", "nom"), _ESTABLISHMENT_EXTRAS):
+        address = row.get("adresse").split(" | ") if row.get("adresse") else ()
+        view = await add_establishment(
+            db, row.get("uai"), row.get("nom"), operator, address, row.get("telephone")
+        )
+        if email := row.get("courriel"):
+            await set_settings(db, view.uai, {"school_email": email}, operator)
         uais.append(view.uai)
     return uais
 

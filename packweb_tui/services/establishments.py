@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.names import clean_text
+from packweb_tui.domain.phones import normalize_phone
 from packweb_tui.domain.requests import RequestStatus
 from packweb_tui.domain.uai import normalize_uai
 from packweb_tui.services import audit
@@ -26,12 +27,14 @@ class EstablishmentView:
     hosts: int = 0
     pending_requests: int = 0
     address: tuple[str, ...] = ()  # its lines, as on the letters
+    phone: str | None = None  # as on the letters
 
     def to_json(self) -> dict[str, object]:
         return {
             "uai": self.uai,
             "name": self.name,
             "address": list(self.address),
+            "phone": self.phone,
             "hosts": self.hosts,
             "pending_requests": self.pending_requests,
         }
@@ -62,19 +65,25 @@ def address_text(lines: Sequence[str]) -> str | None:
 
 
 async def add_establishment(
-    db: Database, uai: str, name: str, operator: str, address: Sequence[str] = ()
+    db: Database,
+    uai: str,
+    name: str,
+    operator: str,
+    address: Sequence[str] = (),
+    phone: str = "",
 ) -> EstablishmentView:
-    """Register a school (with default portal settings) and its postal address (lines);
-    InputError if the UAI is invalid or already registered."""
+    """Register a school (with default portal settings), its postal address (lines) and
+    telephone; InputError if the UAI is invalid or already registered."""
     code = normalize_uai(uai)
     label = clean_text(name)
     if not label:
         raise InputError("nom de l'établissement vide")
     postal = address_text(address)
+    number = normalize_phone(phone)
     async with db.writing() as session:
         if await session.scalar(select(Establishment.id).where(Establishment.uai == code)):
             raise InputError(f"établissement {code} déjà enregistré")
-        establishment = Establishment(uai=code, name=label[:200], address=postal)
+        establishment = Establishment(uai=code, name=label[:200], address=postal, phone=number)
         session.add(establishment)
         await session.flush()
         session.add(PortalSettings(establishment_id=establishment.id))
@@ -89,7 +98,7 @@ async def add_establishment(
             name=label,
         )
     return EstablishmentView(
-        establishment.id, code, establishment.name, address=address_lines(postal)
+        establishment.id, code, establishment.name, address=address_lines(postal), phone=number
     )
 
 
@@ -99,30 +108,42 @@ async def change_establishment(
     operator: str,
     name: str | None = None,
     address: Sequence[str] | None = None,
+    phone: str | None = None,
 ) -> EstablishmentView:
-    """A new name or postal address (as printed on the letters from now on)."""
+    """A new name, postal address or telephone (as printed on the letters from now on);
+    None leaves it as it is, an empty address or phone removes it."""
     label = None if name is None else clean_text(name)
     if label is not None and not label:
         raise InputError("nom de l'établissement vide")
     postal = None if address is None else address_text(address)
-    if label is None and address is None:
-        raise InputError("rien à changer : indiquez --name ou --address")
+    number = None if phone is None else normalize_phone(phone)
+    if label is None and address is None and phone is None:
+        raise InputError("rien à changer : indiquez --name, --address ou --phone")
     async with db.writing() as session:
         establishment = await require_establishment(session, uai)
-        before = {"name": establishment.name, "address": establishment.address}
+        before = _identity(establishment)
         if label is not None:
             establishment.name = label[:200]
         if address is not None:
             establishment.address = postal
+        if phone is not None:
+            establishment.phone = number
         audit.record(
             session, operator, "establishment.change", "establishment", [establishment.id],
-            establishment.id, before=before,
-            after={"name": establishment.name, "address": establishment.address},
+            establishment.id, before=before, after=_identity(establishment),
         )  # fmt: skip
         return EstablishmentView(
             establishment.id, establishment.uai, establishment.name,
-            address=address_lines(establishment.address),
+            address=address_lines(establishment.address), phone=establishment.phone,
         )  # fmt: skip
+
+
+def _identity(establishment: Establishment) -> dict[str, str | None]:
+    return {
+        "name": establishment.name,
+        "address": establishment.address,
+        "phone": establishment.phone,
+    }
 
 
 async def list_establishments(db: Database) -> list[EstablishmentView]:
@@ -147,7 +168,7 @@ async def list_establishments(db: Database) -> list[EstablishmentView]:
     async with db.reading() as session:
         rows = (await session.execute(query)).all()
     return [
-        EstablishmentView(e.id, e.uai, e.name, int(h), int(p), address_lines(e.address))
+        EstablishmentView(e.id, e.uai, e.name, int(h), int(p), address_lines(e.address), e.phone)
         for e, h, p in rows
     ]
 

@@ -20,7 +20,10 @@ from packweb_tui.domain.dates import french_date
 from packweb_tui.domain.letters import (
     CAUTION,
     CLOSING,
+    SUBJECT_LINE,
     LetterContent,
+    addressee_lines,
+    contact_lines,
     credential_lines,
     letter_greeting,
     letter_sections,
@@ -70,8 +73,8 @@ def unprintable(content: LetterContent) -> str:
     drawn = drawable()
     seen: dict[str, None] = {}
     for text in (
-        content.establishment, *content.address, content.school_email or "", content.holder,
-        content.recipient_email, *content.hosts,
+        content.establishment, *content.address, *contact_lines(content), content.holder,
+        *content.hosts,
     ):  # fmt: skip
         for char in text:
             if not char.isspace() and ord(char) not in drawn:
@@ -179,17 +182,18 @@ def _place(content: LetterContent, scale: float) -> tuple[Layout, float]:
     page = _Page(scale)
     right = PAGE_W / 2 + 5
     page.paragraph(content.establishment, "bold", 12, width=WIDTH - 40, after=0.5)
-    for line in (*content.address, content.school_email or ""):
-        if line:
-            page.paragraph(line, size=9, color=MUTED, width=WIDTH - 40, after=0)
-    # The holder's block where an envelope's window shows it, unless the header runs long.
+    for line in (*content.address, *contact_lines(content)):
+        page.paragraph(line, size=9, color=MUTED, width=WIDTH - 40, after=0)
+    # The addressee where an envelope's window shows it, unless the header runs long.
     page.y = max(page.y + 12 * scale, 58.0)
     top = page.y
-    page.paragraph(content.holder, "bold", 10.5, x=right, width=PAGE_W - MARGIN - right, after=0)
-    page.paragraph(content.recipient_email, size=9.5, x=right, width=PAGE_W - MARGIN - right)
+    *before, name = addressee_lines(content)
+    for line in before:  # « Aux responsables de »
+        page.paragraph(line, size=10, x=right, width=PAGE_W - MARGIN - right, after=0)
+    page.paragraph(name, "bold", 10.5, x=right, width=PAGE_W - MARGIN - right)
     page.y = max(page.y, top + 12 * scale) + 3 * scale
     page.paragraph(f"Le {french_date(content.issued_on)}", size=10, x=right, after=8)
-    page.paragraph(letter_subject(content), "bold", 12.5, after=4)
+    page.paragraph(SUBJECT_LINE, "bold", 11.5, after=4)
     for paragraph in letter_greeting(content):
         page.paragraph(paragraph, size=10.5, after=2.5)
     page.skip(2)

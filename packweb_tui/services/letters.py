@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,11 +21,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from packweb_tui.domain.dates import PARIS
-from packweb_tui.domain.errors import InputError, InputErrors
+from packweb_tui.domain.errors import InputError
+from packweb_tui.domain.hosts import HostKind
 from packweb_tui.domain.letters import LetterContent, letter_text, subject_for
 from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
 from packweb_tui.services import audit
-from packweb_tui.services.errors import OperationalError, file_failure
+from packweb_tui.services.errors import OperationalError
 from packweb_tui.services.establishments import address_lines, require_establishment
 from packweb_tui.store.bulk import chunks
 from packweb_tui.store.database import Database
@@ -84,6 +85,7 @@ async def letter_sources(
                     Establishment.uai,
                     Establishment.name,
                     Establishment.address,
+                    Establishment.phone,
                     PortalSettings.school_email,
                 )
                 .join(PortalAccount, PortalAccount.id == Letter.account_id)
@@ -93,14 +95,16 @@ async def letter_sources(
             )
         ).all()
         hosts: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
-        for account_id, last, first, card in await session.execute(
-            select(AccountHost.account_id, Host.last_name, Host.first_name, Host.card)
+        pupils: dict[int, bool] = {}  # account → whether its holder (first host) is a pupil
+        for account_id, last, first, card, kind in await session.execute(
+            select(AccountHost.account_id, Host.last_name, Host.first_name, Host.card, Host.kind)
             .join(Host, Host.id == AccountHost.host_id)
             .where(AccountHost.account_id.in_({r[3] for r in rows}))
             .order_by(AccountHost.account_id, Host.last_name, Host.first_name, Host.card)
         ):
             hosts[account_id].append((last, first, card))
-        for lid, state, password, aid, login, email, eid, uai, name, address, school in rows:
+            pupils.setdefault(account_id, kind == HostKind.ELEVE)
+        for lid, state, password, aid, login, email, eid, uai, name, address, phone, school in rows:
             reached = hosts.get(aid, [])
             holder = f"{reached[0][1]} {reached[0][0].upper()}" if reached else email
             content = (
@@ -117,6 +121,8 @@ async def letter_sources(
                     portal_url=portal_url,
                     issued_on=issued,
                     logo=(logos or {}).get(uai),
+                    phone=phone,
+                    pupil=pupils.get(aid, False),
                 )
                 if password
                 else None
@@ -286,105 +292,6 @@ def forget_pdf(directory: Path | None, uai: str, login: str) -> None:
     if directory is not None:
         with contextlib.suppress(OSError):
             (directory / uai / f"identifiants-{login}.pdf").unlink(missing_ok=True)
-
-
-# --- the édition ------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class EditionReport:
-    path: Path
-    printed: list[str]  # logins, in the document's order
-    skipped: int  # named letters already delivered or voided
-    unprintable: dict[str, str] = field(default_factory=dict)  # login → characters not drawn
-
-
-async def print_edition(
-    db: Database,
-    uai: str,
-    out: Path,
-    operator: str,
-    portal_url: str | None,
-    letter_ids: Sequence[int] | None = None,
-    directory: Path | None = None,
-    logos: Mapping[str, Path] | None = None,
-    logins: Sequence[str] = (),
-) -> EditionReport:
-    """Every letter of `uai` not yet delivered (or those named, by number or by the login of
-    their account) in one PDF at `out`; then they count as delivered on paper: passwords
-    wiped, their emails cancelled. The file is written before the store changes: a failure
-    leaves the letters to deliver."""
-    from packweb_tui.domain.credentials import typed_login
-    from packweb_tui.services.letter_pdf import edition_pdf, unprintable
-
-    async with db.reading() as session:
-        establishment = await require_establishment(session, uai)
-        if logins:  # the undelivered letter of each account named
-            wanted = {typed_login(login) for login in logins}
-            found = (
-                await session.execute(
-                    select(PortalAccount.login, Letter.id)
-                    .join(Letter, Letter.account_id == PortalAccount.id)
-                    .where(
-                        PortalAccount.establishment_id == establishment.id,
-                        PortalAccount.login.in_(wanted),
-                        Letter.state.in_(UNDELIVERED),
-                    )
-                )
-            ).all()
-            if missing := wanted - {login for login, _ in found}:
-                raise InputErrors(
-                    [
-                        InputError(f"{login} : aucune lettre à remettre à {establishment.uai}")
-                        for login in sorted(missing)
-                    ]
-                )
-            letter_ids = [*(letter_ids or ()), *(lid for _, lid in found)]
-        query = (
-            select(Letter.id)
-            .join(PortalAccount, PortalAccount.id == Letter.account_id)
-            .where(PortalAccount.establishment_id == establishment.id)
-        )
-        if letter_ids is None:
-            query = query.where(Letter.state.in_(UNDELIVERED))
-        else:
-            query = query.where(Letter.id.in_(list(letter_ids)))
-        ids = list((await session.scalars(query.order_by(Letter.id))).all())
-        sources = await letter_sources(session, ids, portal_url, logos=logos)
-    if letter_ids is not None and (unknown := set(letter_ids) - set(sources)):
-        raise InputErrors(
-            [InputError(f"lettre n° {n} inconnue à {establishment.uai}") for n in sorted(unknown)]
-        )
-    printable = [s for s in sources.values() if s.content is not None and s.state in UNDELIVERED]
-    if not printable:
-        raise InputError("aucune lettre à imprimer : toutes ont déjà été remises")
-    printable.sort(key=lambda s: (s.content.holder.casefold() if s.content else "", s.login))
-    document = await asyncio.to_thread(edition_pdf, [s.content for s in printable if s.content])
-    try:
-        await asyncio.to_thread(write_private, out, document)
-    except OSError as error:  # a folder, a path where one cannot write...: nothing changed
-        raise InputError(f"impossible d'écrire l'édition : {file_failure(error, out)}") from None
-    printed: list[str] = []
-    async with db.writing() as session:
-        for source in printable:
-            letter = await session.get(Letter, source.letter_id)
-            if letter is None or letter.state not in UNDELIVERED:
-                continue  # delivered by email meanwhile: the paper copy does no harm
-            wipe_password(letter, LetterState.PRINTED)
-            account = await session.get(PortalAccount, source.account_id)
-            if account is not None:
-                account.credentials = CredentialsState.PRINTED
-                account.updated_at = utcnow()
-            await cancel_emails(session, [source.letter_id], "remise sur papier (édition)")
-            printed.append(source.login)
-        audit.record(
-            session, operator, "letters.print", "letter",
-            [s.letter_id for s in printable], establishment.id, file=str(out),
-        )  # fmt: skip
-    for source in printable:
-        forget_pdf(directory, source.uai, source.login)
-    not_drawn = {
-        s.login: chars for s in printable if s.content and (chars := unprintable(s.content))
-    }
-    return EditionReport(out, printed, len(sources) - len(printable), not_drawn)
 
 
 UNDELIVERED = (LetterState.PENDING, LetterState.FAILED)

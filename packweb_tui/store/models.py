@@ -73,6 +73,7 @@ class Establishment(Base):
     uai: Mapped[str] = mapped_column(String(8), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(30))  # printed on its letters
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -225,7 +225,8 @@ class PackWebApp(App[None]):
         self.run_worker(self._edit_establishment(), group="establishments", exclusive=True)
 
     async def _edit_establishment(self) -> None:
-        """The name and postal address of the establishment in use (its letters' header)."""
+        """The name, postal address and phone of the establishment in use (its letters'
+        header)."""
         from packweb_tui.services.establishments import change_establishment, list_establishments
         from packweb_tui.tui.screens.establishment_edit import EstablishmentEditScreen
 
@@ -234,9 +235,11 @@ class PackWebApp(App[None]):
         if db is None or current is None:
             return
 
-        async def save(name: str, lines: list[str]) -> str | None:
+        async def save(name: str, lines: list[str], phone: str) -> str | None:
             try:
-                changed = await change_establishment(db, current.uai, context.operator, name, lines)
+                changed = await change_establishment(
+                    db, current.uai, context.operator, name, lines, phone
+                )
             except InputError as error:
                 return str(error)
             except Exception as error:  # shown in the dialog, never a traceback
@@ -250,10 +253,12 @@ class PackWebApp(App[None]):
             )
             return None
 
-        screen = EstablishmentEditScreen(save, current.uai, current.name, current.address)
+        screen = EstablishmentEditScreen(
+            save, current.uai, current.name, current.address, current.phone
+        )
         if await self.push_screen_wait(screen):
             self.notify(
-                "Nom et adresse enregistrés : les lettres à venir les porteront.",
+                "Nom, adresse et téléphone enregistrés : les lettres à venir les porteront.",
                 title=f"Établissement {current.uai}",
             )
 

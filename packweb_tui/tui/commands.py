@@ -74,7 +74,7 @@ class PackWebCommands(Provider):
                 f"Choisir l'établissement dans la liste ({key('establishment.switch')})",
             ),
             (
-                "Nom et adresse de l'établissement…",
+                "Nom, adresse et téléphone de l'établissement…",
                 action("edit_establishment"),
                 "L'en-tête des lettres d'identifiants de l'établissement en cours",
             ),

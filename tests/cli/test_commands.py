@@ -62,7 +62,7 @@ def test_full_flow(db_url: str, hosts_csv: Path, tmp_path: Path) -> None:
     assert item["match"]["kind"] == "exact" and item["match"]["cards"] == ["123456"]
     code, out, _ = invoke(db_url, "establishments", "list", "--json")
     assert json.loads(out) == [
-        {"uai": UAI, "name": "Lycée Victor-Hugo", "address": [], "hosts": 2,
+        {"uai": UAI, "name": "Lycée Victor-Hugo", "address": [], "phone": None, "hosts": 2,
          "pending_requests": 1}
     ]  # fmt: skip
 
@@ -86,6 +86,28 @@ def test_the_postal_address_of_the_letters(sqlite_url: str) -> None:
     assert code == 2 and "ligne d'adresse trop longue (81 caractères, 80 au plus)" in err
     code, _, err = invoke(sqlite_url, "establishments", "set", UAI)
     assert code == 2 and "rien à changer" in err
+
+
+def test_the_phone_of_the_letters(sqlite_url: str) -> None:
+    """`establishments set --phone`: checked, printed in pairs, shown by `list`; cleared by
+    --no-phone. A wrong number is bad input (exit 2) and changes nothing."""
+    assert invoke(sqlite_url, "establishments", "add", UAI, "Lycée Victor-Hugo")[0] == 0
+    code, out, _ = invoke(sqlite_url, "establishments", "set", UAI, "--phone", "0144556677")
+    assert code == 0
+    said = "Établissement 0750655E « Lycée Victor-Hugo » : sans adresse, tél. 01 44 55 66 77.\n"
+    assert out == said
+    [item] = json.loads(invoke(sqlite_url, "establishments", "list", "--json")[1])
+    assert item["phone"] == "01 44 55 66 77"
+    assert "sans adresse, tél. 01 44 55 66 77" in invoke(sqlite_url, "establishments", "list")[1]
+    code, _, err = invoke(sqlite_url, "establishments", "set", UAI, "--phone", "intendance")
+    assert code == 2 and err.count("\n") == 1
+    assert "numéro de téléphone « intendance » invalide" in err
+    code, _, err = invoke(sqlite_url, "establishments", "set", UAI, "--phone", "1", "--no-phone")
+    assert code == 2 and "--phone et --no-phone ensemble" in err
+    code, out, _ = invoke(sqlite_url, "establishments", "set", UAI, "--no-phone")
+    assert code == 0 and "tél." not in out
+    [item] = json.loads(invoke(sqlite_url, "establishments", "list", "--json")[1])
+    assert item["phone"] is None
 
 
 def test_new_requests_are_told_to_the_requests_address(

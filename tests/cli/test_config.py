@@ -105,3 +105,24 @@ def test_config_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     path = write(tmp_path, "[letters]\ndirectory = 'lettres'\n")
     monkeypatch.setenv("PACKWEB_CONFIG", str(path))
     assert load_config(None).letters_directory == tmp_path / "lettres"
+
+
+def test_the_print_command_is_split_as_a_shell_would(tmp_path: Path) -> None:
+    """[letters] print_command: words and quotes as in a shell, run without one."""
+    path = write(tmp_path, "[letters]\nprint_command = 'lp -d intendance -t \"Édition du jour\"'\n")
+    assert load_config(str(path)).print_command == (
+        "lp",
+        "-d",
+        "intendance",
+        "-t",
+        "Édition du jour",
+    )
+    assert load_config(str(write(tmp_path, "[letters]\n"))).print_command == ()
+    for text, message in (
+        ("print_command = 'lp -t \"sans fin'", "[letters] print_command : guillemet non refermé"),
+        ("print_command = '  '", "[letters] print_command : une commande attendue"),
+        ("print_command = ['lp']", "[letters] print_command : "),  # its type, said in words
+    ):
+        with pytest.raises(InputError) as caught:
+            load_config(str(write(tmp_path, f"[letters]\n{text}\n")))
+        assert message in str(caught.value) and str(path) in str(caught.value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -29,6 +30,7 @@ from packweb_tui.services.demo import (
 from packweb_tui.services.establishments import add_establishment, list_establishments
 from packweb_tui.services.payments import list_payments
 from packweb_tui.services.requests import list_requests
+from packweb_tui.services.settings import read_settings
 from packweb_tui.store import schema
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import (
@@ -64,6 +66,10 @@ async def test_demo_holds_every_case_the_console_shows(db: Database) -> None:
 
     establishments = await list_establishments(db)
     assert len(establishments) == data_rows("establishments.csv") == 2
+    # Their letters give a phone and an email to ask (numbers kept for fiction by ARCEP).
+    assert [e.phone for e in establishments] == ["04 65 71 17 33", "01 99 00 10 20"]
+    lycee = await read_settings(db, "0750655E")
+    assert lycee.values.school_email == "intendance.0750655e@ac-paris.fr"
     assert sum(e.hosts for e in establishments) == data_rows("hosts.csv") >= 1400
     assert await count(db, PortalAccount) == await count(db, UsedLogin) == 30
     assert await count(db, AccountHost) > 30  # some parents reach several children
@@ -158,6 +164,38 @@ def test_cli_demo_load_only(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.stdout.startswith("Démo prête : ")
     result = runner.invoke(cli, ["--db", url, "requests", "list", "--status", "pending"])
     assert result.stdout.rstrip().endswith(f"{data_rows('requests.json')} demandes.")
+
+
+def test_the_demo_console_names_the_demo_portal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`packweb demo`: its letters give the demo portal's address (the establishment's page
+    under it), unless the configuration names a portal."""
+    from packweb_tui.config import DEMO_PORTAL_URL
+    from packweb_tui.domain.letters import portal_home
+
+    opened: list[dict[str, Any]] = []
+
+    class Console:  # the console, not run: what it is given is what matters here
+        return_code = 0
+
+        def __init__(self, **given: Any) -> None:
+            opened.append(given)
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr("packweb_tui.tui.app.PackWebApp", Console)
+    url = demo_db_url(tmp_path)
+    assert CliRunner().invoke(cli, ["--db", url, "demo"]).exit_code == 0
+    config = opened[-1]["config"]
+    assert opened[-1]["demo"] is True and config.portal.url == DEMO_PORTAL_URL
+    assert portal_home(config.portal.url, "0750655E") == "http://127.0.0.1:8080/0750655E/"
+    toml = tmp_path / "packweb.toml"
+    toml.write_text('[portal]\nurl = "https://portail.exemple.fr"\n', encoding="utf-8")
+    args = ["--config", str(toml), "--db", url, "demo"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert opened[-1]["config"].portal.url == "https://portail.exemple.fr"
 
 
 async def test_reset_refuses_a_real_store(db: Database) -> None:

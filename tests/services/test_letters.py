@@ -19,6 +19,7 @@ from packweb_tui.domain.errors import InputError, InputErrors
 from packweb_tui.domain.letters import LetterContent, letter_html, letter_text
 from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
 from packweb_tui.services.decisions.approve import approve_requests
+from packweb_tui.services.editions import print_edition
 from packweb_tui.services.letter_pdf import (
     IN_PROCESS_UP_TO,
     MARGIN,
@@ -34,7 +35,6 @@ from packweb_tui.services.letters import (
     check_password,
     credentials_rows,
     letter_preview,
-    print_edition,
     reset_password,
 )
 from packweb_tui.services.pdf_fonts import text_width
@@ -114,6 +114,7 @@ def test_the_longest_names_and_addresses_still_fit_one_page() -> None:
         address=tuple(f"Bâtiment {n}, 27 rue de Sévigné" for n in range(6)),
         school_email=school_email,
         hosts=hosts,
+        phone="+33 1 44 55 66 77 poste 1234"[:30],
     )
     placed = layout(long)
     assert all(t.x + text_width(t.text, t.font, t.size) <= PAGE_W - MARGIN for t in placed.lines)
@@ -293,6 +294,32 @@ async def test_the_preview_shows_the_letter_and_writes_its_pdf(
     assert not preview.pdf_path.exists()  # gone with the password it held
     after = await letter_preview(db, first, None, tmp_path)
     assert after.text is None and after.pdf_path is None
+
+
+async def test_the_letter_gives_the_establishments_contact_and_names_the_family(
+    db: Database, tmp_path: Path
+) -> None:
+    """The phone (establishment) and email (portal setting) under the address, the pupil's
+    family as addressee (not the email address), the portal's page of the establishment."""
+    from packweb_tui.services.establishments import change_establishment
+    from packweb_tui.services.settings import set_settings
+
+    letter_ids = await approved(db)
+    await change_establishment(db, UAI, "bob", phone="01 44 55 66 77")
+    await set_settings(db, UAI, ["school_email=intendance@lycee.fr"], "bob")
+    previews = [await letter_preview(db, n, PORTAL, tmp_path) for n in letter_ids]
+    dupont = next(p for p in previews if p.login.startswith("marie-helene.dupont"))
+    assert dupont.text is not None and dupont.pdf_path is not None
+    assert "Aux responsables de\nMarie-Hélène DUPONT\n" in dupont.text
+    assert "Tél. 01 44 55 66 77\nCourriel : intendance@lycee.fr\n" in dupont.text
+    (page,) = pages_text(dupont.pdf_path.read_bytes())
+    for said in (
+        "Aux responsables de", "Marie-Hélène DUPONT", "Tél. 01 44 55 66 77",
+        "Courriel : intendance@lycee.fr", "Objet : vos identifiants",
+        f"Rendez-vous sur le portail : {PORTAL}/{UAI}/",
+    ):  # fmt: skip
+        assert said in page, said
+    assert "@exemple.fr" not in page  # the family's email address is not its name
 
 
 async def test_new_requests_are_digested_for_the_requests_address(db: Database) -> None:

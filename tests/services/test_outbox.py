@@ -384,7 +384,8 @@ async def test_letters_voided_or_printed_during_the_run_keep_their_old_password(
 ) -> None:
     """The sender reads messages ahead and renders their PDFs early; a letter voided by a new
     password or printed while the run is under way must not go with its old password."""
-    from packweb_tui.services.letters import print_edition, reset_password
+    from packweb_tui.services.editions import print_edition
+    from packweb_tui.services.letters import reset_password
 
     async with await Database.open(sqlite_url) as db:
         letters = await many_letters(db, 40)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,71 @@ async def test_printing_the_edition_delivers_the_letters(approved_url: str, tmp_
         assert "0 lettre à remettre" in figures(app, "credentials")
 
 
+def editions_line(app: PackWebApp) -> str:
+    line = app.screen.query_one("#credentials-editions", Static)
+    return str(line.content) if line.display else ""
+
+
+async def test_the_editions_path_stays_in_view_and_goes_to_the_printer(
+    approved_url: str, tmp_path: Path
+) -> None:
+    """With [letters] print_command, `i` writes the édition, runs the command with its path
+    (a real script standing in for `lp`) and says what it answered; the path and the answer
+    stay under the figures, also in the next session."""
+    from packweb_tui.tui.widgets.editions_line import EditionsLine
+
+    given = tmp_path / "given.txt"
+    lp = tmp_path / "lp"
+    lp.write_text(
+        f"#!{sys.executable}\nimport sys\nopen({str(given)!r}, 'w').write(sys.argv[-1])\n"
+        "print('request id is intendance-42 (1 file(s))')\n",
+        encoding="utf-8",
+    )
+    lp.chmod(0o755)
+    config = Config(letters_directory=tmp_path / "lettres", print_command=(str(lp), "-d", "x"))
+    app = PackWebApp(db_url=approved_url, operator=OPERATOR, clock=lambda: FIXED_NOW, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await credentials_tab(pilot)
+        await until(pilot, lambda: bool(pane.rows))
+        assert not app.screen.query_one(EditionsLine).display  # no édition yet
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        asked = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert f"Puis envoyé à l'imprimante : {lp} -d x" in asked
+        await pilot.press("enter")
+        await until(pilot, lambda: "Envoyée à l'imprimante" in editions_line(app))
+        (edition,) = (tmp_path / "lettres" / LYCEE[0]).glob("edition-*.pdf")
+        assert given.read_text() == str(edition)
+        shown = editions_line(app)
+        assert shown.startswith("Édition du ") and f"(1 lettre) : {edition}" in shown
+        assert "a répondu « request id is intendance-42 (1 file(s)) » (code de sortie 0)" in shown
+        region = app.screen.query_one(EditionsLine).region
+        assert region.height >= 2 and region.bottom < SIZE[1]  # the whole path, wrapped
+    again = make_app(approved_url, tmp_path / "lettres")  # the next session still shows it
+    async with again.run_test(size=SIZE) as pilot:
+        await credentials_tab(pilot)
+        await until(pilot, lambda: str(edition) in editions_line(again))
+
+
+async def test_a_printer_command_that_fails_is_said_and_the_edition_stays(
+    approved_url: str, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nulle-part" / "lp"
+    config = Config(letters_directory=tmp_path / "lettres", print_command=(str(missing),))
+    app = PackWebApp(db_url=approved_url, operator=OPERATOR, clock=lambda: FIXED_NOW, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await credentials_tab(pilot)
+        await until(pilot, lambda: bool(pane.rows))
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("enter")
+        await until(pilot, lambda: "Impression impossible" in editions_line(app))
+        assert f"commande « {missing} » introuvable" in " ".join(editions_line(app).split())
+        (edition,) = (tmp_path / "lettres" / LYCEE[0]).glob("edition-*.pdf")
+        assert str(edition) in editions_line(app)
+        assert pane.rows[0].state.value == "printed"  # the PDF is written: printed by hand
+
+
 async def test_a_new_password_queues_a_new_letter(approved_url: str, tmp_path: Path) -> None:
     app = make_app(approved_url, tmp_path / "lettres")
     async with app.run_test(size=SIZE) as pilot:
@@ -149,6 +215,17 @@ async def test_enter_opens_the_account(approved_url: str, tmp_path: Path) -> Non
         await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
 
 
+async def open_establishment_dialog(pilot: Pilot[Any]) -> None:
+    from packweb_tui.tui.screens.establishment_edit import EstablishmentEditScreen
+
+    pilot.app.action_edit_establishment()
+    await until(pilot, lambda: isinstance(pilot.app.screen, EstablishmentEditScreen))
+
+
+def dialog_problem(app: PackWebApp) -> str:
+    return str(app.screen.query_one("#establishment-problem", Static).render())
+
+
 async def test_the_establishments_address_heads_its_letters(
     approved_url: str, tmp_path: Path
 ) -> None:
@@ -163,13 +240,11 @@ async def test_the_establishments_address_heads_its_letters(
         await wait_loaded(pilot)
         await pilot.press("2")
         await until(pilot, lambda: "Identifiant : marie-helene.dupont" in preview(app))
-        app.action_edit_establishment()
-        await until(pilot, lambda: isinstance(app.screen, EstablishmentEditScreen))
+        await open_establishment_dialog(pilot)
         area = app.screen.query_one("#establishment-address", TextArea)
         area.text = "\n".join(f"ligne {n}" for n in range(7))
         await pilot.pause()
-        problem = str(app.screen.query_one("#establishment-problem", Static).render())
-        assert "6 lignes au plus" in problem
+        assert "6 lignes au plus" in dialog_problem(app)
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, EstablishmentEditScreen)  # not saved
         area.text = "27 rue de Sévigné\n75003 Paris"
@@ -183,6 +258,40 @@ async def test_the_establishments_address_heads_its_letters(
 
         lycee = next(e for e in await list_establishments(db) if e.uai == LYCEE[0])
     assert lycee.address == ("27 rue de Sévigné", "75003 Paris")
+
+
+async def test_the_establishments_phone_goes_under_its_address(
+    approved_url: str, tmp_path: Path
+) -> None:
+    """The same dialog takes the phone: checked as typed, printed in pairs under the address
+    of the letter under the cursor, and beside the email to ask."""
+    from textual.widgets import Input
+
+    from packweb_tui.tui.screens.establishment_edit import EstablishmentEditScreen
+
+    app = make_app(approved_url, tmp_path / "lettres")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("2")
+        await until(pilot, lambda: "Identifiant : marie-helene.dupont" in preview(app))
+        assert "Tél." not in preview(app)
+        await open_establishment_dialog(pilot)
+        phone = app.screen.query_one("#establishment-phone", Input)
+        assert phone.region.bottom <= SIZE[1]  # within the screen at 80x24
+        phone.value = "01 44 55"
+        await pilot.pause()
+        assert "numéro de téléphone « 01 44 55 » invalide" in dialog_problem(app)
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, EstablishmentEditScreen)  # not saved
+        phone.value = "0144556677"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, EstablishmentEditScreen))
+        await until(pilot, lambda: "Tél. 01 44 55 66 77" in preview(app))
+        assert "l'intendance de l'établissement (tél. 01 44 55 66 77)" in " ".join(
+            preview(app).split()
+        )
+        await open_establishment_dialog(pilot)  # it opens with the phone saved
+        assert app.screen.query_one("#establishment-phone", Input).value == "01 44 55 66 77"
 
 
 async def test_finding_an_account_by_typing(approved_url: str, tmp_path: Path) -> None:

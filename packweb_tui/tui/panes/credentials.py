@@ -19,6 +19,7 @@ from packweb_tui.domain.names import fold_name
 from packweb_tui.domain.wording import plural
 from packweb_tui.tui.panes.pane import OPENING, StorePane
 from packweb_tui.tui.widgets.accounts_table import AccountsTable, columns
+from packweb_tui.tui.widgets.editions_line import EditionsLine
 from packweb_tui.tui.widgets.filter_bar import FilterBar
 from packweb_tui.tui.widgets.letter_panel import LetterPanel
 
@@ -64,6 +65,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
 
     def compose(self) -> ComposeResult:
         yield Static(OPENING, classes="pane-figures", id="credentials-counts")
+        yield EditionsLine(id="credentials-editions")
         yield FilterBar(
             "Filtrer : nom, identifiant, courriel, état…",
             self._filter_typed,
@@ -98,6 +100,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
     # --- reading -----------------------------------------------------------------------------
     def show_none(self) -> None:
         self.query_one("#credentials-body").display = False
+        self.query_one(EditionsLine).show(())
 
     async def read(self, db: Database, uai: str) -> Sequence[CredentialsRow]:
         from packweb_tui.services.letters import credentials_rows
@@ -109,6 +112,8 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         self._haystacks = {r.account_id: _haystack(r) for r in rows}  # folded once, not per key
         self.checked &= {r.account_id for r in rows}
         self._show_rows(self._filtered())
+        if self.db is not None and self.uai is not None:
+            self.query_one(EditionsLine).load(self.db, self.uai)
 
     def _show_rows(self, rows: Sequence[CredentialsRow]) -> None:
         self.rows = list(rows)
@@ -282,11 +287,12 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
     # --- printing ----------------------------------------------------------------------------
     @work(group="letters", exclusive=True)
     async def action_print(self) -> None:
+        import shlex
         from datetime import datetime
 
         from packweb_tui.config import letters_dir
         from packweb_tui.domain.dates import PARIS
-        from packweb_tui.services.letters import print_edition
+        from packweb_tui.services.editions import print_edition, send_to_printer
         from packweb_tui.tui.screens.decisions import ConfirmScreen
 
         db, uai = self.db, self.uai
@@ -301,9 +307,11 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         config = self.context.config
         stamp = datetime.now(PARIS).strftime("%Y%m%d-%H%M%S")
         out = letters_dir(config) / uai / f"edition-{stamp}.pdf"
+        printer = config.print_command  # [letters] print_command: the office's printer
         question = Content(
             f"{plural(len(chosen), 'lettre')} dans un PDF à imprimer :\n{out}\n\n"
-            "Elles compteront comme remises : leur mot de passe sera effacé de la base et "
+            + (f"Puis envoyé à l'imprimante : {shlex.join(printer)}\n\n" if printer else "")
+            + "Elles compteront comme remises : leur mot de passe sera effacé de la base et "
             "leur envoi par courriel annulé."
         )
         if not await self.app.push_screen_wait(ConfirmScreen("Imprimer l'édition", question, True)):
@@ -315,16 +323,21 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
                 [r.letter_id for r in chosen if r.letter_id], letters_dir(config),
                 config.letter_logos,
             )  # fmt: skip
+            answer = None
+            if printer:  # the édition is written: whatever the printer does, it stays
+                answer = await send_to_printer(db, uai, out, printer, self.context.operator)
         except Exception as error:
             self._failed(error)
             return
         finally:
             self.busy = False
         self.checked.clear()
-        self.reload()
+        self.reload()  # the éditions' line too: the path stays in view
+        said = f"{plural(len(report.printed), 'lettre')} dans {report.path}"
         self.notify(
-            f"{plural(len(report.printed), 'lettre')} dans {report.path}",
+            f"{said}\n{answer.summary()}." if answer else said,
             title="Édition prête",
+            severity="information" if not answer or answer.ok else "warning",
             markup=False,
         )
 

@@ -1,6 +1,6 @@
-"""The dialog of the establishment's name and postal address, as its letters print them at
-the top (the credentials letters, the édition). Checked as it is typed, with the rules the
-service applies again on saving."""
+"""The dialog of the establishment's name, postal address and telephone, as its letters print
+them at the top (the credentials letters, the édition). Checked as it is typed, with the rules
+the service applies again on saving."""
 
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ from packweb_tui.tui.keys import legend
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
-# Saves the name and the address lines; gives back why it could not, or None once saved.
-SaveEstablishment = Callable[[str, list[str]], Awaitable[str | None]]
+# Saves the name, the address lines and the phone ("": none); gives back why it could not,
+# or None once saved.
+SaveEstablishment = Callable[[str, list[str], str], Awaitable[str | None]]
 
 
 class EstablishmentEditScreen(ModalScreen[bool]):
@@ -32,21 +33,30 @@ class EstablishmentEditScreen(ModalScreen[bool]):
     CSS_PATH = css_paths("decisions", "establishment_edit")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Enregistrer", id="establishment_edit.save",
-                tooltip="Enregistrer le nom et l'adresse"),
+                tooltip="Enregistrer le nom, l'adresse et le téléphone"),
         Binding("escape", "cancel", "Annuler", id="establishment_edit.cancel",
                 tooltip="Fermer sans enregistrer"),
     ]  # fmt: skip
 
-    def __init__(self, save: SaveEstablishment, uai: str, name: str, address: Sequence[str]):
+    def __init__(
+        self,
+        save: SaveEstablishment,
+        uai: str,
+        name: str,
+        address: Sequence[str],
+        phone: str | None = None,
+    ):
         super().__init__(classes="decision", id="establishment-edit")
         self._save = save
         self._uai = uai
         self._name = name
         self._address = "\n".join(address)
+        self._phone = phone or ""
         self._saving = False
 
     def compose(self) -> ComposeResult:
         # Here, not above: the service loads SQLAlchemy (tui/keymap.py imports this module).
+        from packweb_tui.domain.phones import PHONE_MAX
         from packweb_tui.services.establishments import MAX_ADDRESS_LINES
 
         with Vertical(classes="decision-dialog establishment-dialog"):
@@ -58,6 +68,8 @@ class EstablishmentEditScreen(ModalScreen[bool]):
                 classes="establishment-label",
             )
             yield TextArea(self._address, soft_wrap=False, compact=True, id="establishment-address")
+            yield Label("Téléphone, sous l'adresse (facultatif)", classes="establishment-label")
+            yield Input(self._phone, max_length=PHONE_MAX, compact=True, id="establishment-phone")
             yield Static("", id="establishment-problem")
             keys_of = console_context(self).keys
             yield Static(
@@ -73,46 +85,50 @@ class EstablishmentEditScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#establishment-name", Input).focus()
 
-    def _read(self) -> tuple[str, list[str], str | None]:
-        """The name, the address lines, and what is wrong with them (None: nothing)."""
+    def _read(self) -> tuple[str, list[str], str, str | None]:
+        """The name, the address lines, the phone, and what is wrong with them (None:
+        nothing)."""
+        from packweb_tui.domain.phones import normalize_phone
         from packweb_tui.services.establishments import address_text
 
         name = self.query_one("#establishment-name", Input).value
         lines = self.query_one("#establishment-address", TextArea).text.splitlines()
+        phone = self.query_one("#establishment-phone", Input).value
         if not name.strip():
-            return name, lines, "le nom ne peut pas être vide"
+            return name, lines, phone, "le nom ne peut pas être vide"
         try:
             address_text(lines)
+            normalize_phone(phone)
         except InputError as error:
-            return name, lines, error.message
-        return name, lines, None
+            return name, lines, phone, error.message
+        return name, lines, phone, None
 
     @on(Input.Changed)
     @on(TextArea.Changed)
     def _check(self) -> None:
-        problem = self._read()[2]
+        problem = self._read()[3]
         self.query_one("#establishment-problem", Static).update(
             Content.styled(problem or "", "$text-error")
         )
 
-    @on(Input.Submitted)
+    @on(Input.Submitted, "#establishment-name")
     def _next_field(self, event: Input.Submitted) -> None:
         event.stop()
         self.query_one("#establishment-address", TextArea).focus()
 
     def action_save(self) -> None:
-        name, lines, problem = self._read()
+        name, lines, phone, problem = self._read()
         if problem is not None:
             self.notify(problem, title="Non enregistré", severity="error", markup=False)
             return
         if not self._saving:
             self._saving = True
-            self._store(name, lines)
+            self._store(name, lines, phone)
 
     @work(group="establishment-save", exclusive=True)
-    async def _store(self, name: str, lines: list[str]) -> None:
+    async def _store(self, name: str, lines: list[str], phone: str) -> None:
         try:
-            problem = await self._save(name, lines)
+            problem = await self._save(name, lines, phone)
         finally:
             self._saving = False
         if problem is None:
