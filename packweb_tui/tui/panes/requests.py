@@ -170,7 +170,7 @@ class RequestsPane(StorePane[Queue]):
         width = info.content_region.width
         if not width:
             return  # not laid out yet: the next resize comes here again
-        lines = max(text.get_height(info.styles, width), 3)
+        lines = max(len(text.wrap(width)), 3)
         if width == self._info_width:
             lines = max(lines, self._info_lines)
         if (width, lines) != (self._info_width, self._info_lines):
