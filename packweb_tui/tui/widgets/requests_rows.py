@@ -4,7 +4,7 @@ and the text of each cell."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -15,6 +15,7 @@ from packweb_tui.domain.dates import PARIS
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.names import clean_text, fold_name
 from packweb_tui.domain.requests import ANSWER_DELAY_HOURS
+from packweb_tui.tui.widgets.widths import share, widest
 
 if TYPE_CHECKING:
     from packweb_tui.services.pending import QueueRow
@@ -121,12 +122,6 @@ SORT_KEYS: dict[str, Callable[[Line], Any]] = {
 }
 
 
-def widest(texts: Iterable[str]) -> int:
-    """The width in cells of the widest of `texts` (an ASCII text is as wide as long: 10,000
-    names in a millisecond or two)."""
-    return max((len(t) if t.isascii() else cell_len(t) for t in texts), default=0)
-
-
 def natural_widths(lines: Sequence[Line], now: datetime, wide: bool) -> dict[str, int]:
     """How wide the texts of the columns whose texts vary are, at their widest."""
     return {
@@ -153,9 +148,7 @@ def layout(
     spare = width - sum(widths) - (len(shown) - 1)
     natural = natural or {}
     wants = [natural.get(c.key, 0) - w for c, w in zip(shown, widths, strict=True)]
-    growing = sorted((n for n, want in enumerate(wants) if want > 0), key=wants.__getitem__)
-    for count, n in enumerate(growing):
-        given = min(wants[n], max(spare, 0) // (len(growing) - count))
+    for n, given in enumerate(share(spare, wants)):
         widths[n] += given
         spare -= given
     flex = sum(c.flex for c in shown)
