@@ -18,7 +18,7 @@ from packweb_tui.domain.dates import PARIS, format_instant
 from packweb_tui.domain.names import fold_name
 from packweb_tui.domain.wording import plural
 from packweb_tui.tui.panes.pane import OPENING, StorePane
-from packweb_tui.tui.widgets.accounts_rows import SORTS, Folded, fold_rows, matching, ordered
+from packweb_tui.tui.widgets.accounts_rows import Folded, fold_rows, matching, next_sort, ordered
 from packweb_tui.tui.widgets.accounts_table import AccountsTable, columns
 from packweb_tui.tui.widgets.filter_bar import FilterBar
 from packweb_tui.tui.widgets.letter_panel import LetterPanel
@@ -208,12 +208,8 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
 
     # --- sorting -------------------------------------------------------------------------------
     def action_next_sort(self) -> None:
-        """The next column's sort (the login's only where it has its column)."""
-        keys = [key for key, _ in SORTS]
         shape = self.query_one(AccountsTable).shape  # (the login column's width, …), once filled
-        shown = [key for key in keys if key != "login" or (shape is not None and shape[0])]
-        following = keys[keys.index(self.sort_key) + 1 :] + keys
-        self._sort_by(next(key for key in following if key in shown), False)
+        self._sort_by(next_sort(self.sort_key, bool(shape and shape[0])), False)
 
     def action_reverse_sort(self) -> None:
         self._sort_by(self.sort_key, not self.sort_reverse)

@@ -96,12 +96,8 @@ def matching(
 
 
 # --- the sorts -------------------------------------------------------------------------------
-# The columns `t` cycles through (the login only where it has its column), and their words.
-SORTS: tuple[tuple[str, str], ...] = (
-    ("state", "état"),
-    ("login", "identifiant"),
-    ("holder", "pour"),
-)
+# The columns `t` cycles through (the login only where it has its column), in this order.
+SORTS = ("state", "login", "holder")
 _SORT_KEYS: dict[str, Callable[[CredentialsRow, Folded], Any]] = {
     "state": lambda row, folded: folded.rank,
     "login": lambda row, folded: (row.login, folded.rank),
@@ -114,3 +110,9 @@ def ordered(
 ) -> list[CredentialsRow]:
     sort_key = _SORT_KEYS[key]
     return sorted(rows, key=lambda row: sort_key(row, folded[row.account_id]), reverse=reverse)
+
+
+def next_sort(key: str, with_login: bool) -> str:
+    """The sort after `key`: the next column's (the login's only where it has its column)."""
+    following = SORTS[SORTS.index(key) + 1 :] + SORTS
+    return next(k for k in following if k != "login" or with_login)
