@@ -42,19 +42,20 @@ def keep(hints: list[Hint], room: int, compact: bool) -> list[Hint]:
     """The hints that fit whole in `room` cells, in their order. They are taken by rank,
     each if it still fits: help first (it lists the others), then as the footer orders them,
     the focused widget's before its pane's, the screen's and the app's."""
-    ranked = sorted(hints, key=lambda hint: hint.keys[0][0].id != HELP)
+    ranked = sorted(range(len(hints)), key=lambda n: hints[n].keys[0][0].id != HELP)
     kept: set[int] = set()
-    for hint in ranked:
-        if hint.width(compact) <= room:
-            kept.add(id(hint))
-            room -= hint.width(compact)
-    return [hint for hint in hints if id(hint) in kept]
+    for n in ranked:
+        if hints[n].width(compact) <= room:
+            kept.add(n)
+            room -= hints[n].width(compact)
+    return [hint for n, hint in enumerate(hints) if n in kept]
 
 
 class KeyFooter(Footer):
     """Textual's Footer keeping only the hints that fit whole; compact under 100 columns
     (one space less a hint: at 80 columns, the Demandes pane's keys all fit); the command
-    palette's key, on the right, only if there is room left for it."""
+    palette's key, on the right, only if there is room left for it. (Binding groups are
+    drawn as the tabs' is, not compact.)"""
 
     DEFAULT_CSS = """
     KeyFooter.-compact FooterLabel {
