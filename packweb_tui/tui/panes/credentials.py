@@ -18,6 +18,7 @@ from packweb_tui.domain.dates import PARIS, format_instant
 from packweb_tui.domain.names import fold_name
 from packweb_tui.domain.wording import plural
 from packweb_tui.tui.panes.pane import OPENING, StorePane
+from packweb_tui.tui.widgets.accounts_rows import Folded, fold_rows, matching, next_sort, ordered
 from packweb_tui.tui.widgets.accounts_table import AccountsTable, columns
 from packweb_tui.tui.widgets.editions_line import EditionsLine
 from packweb_tui.tui.widgets.filter_bar import FilterBar
@@ -28,11 +29,6 @@ if TYPE_CHECKING:
 
     from packweb_tui.services.letters import CredentialsRow
     from packweb_tui.store.database import Database
-
-
-def _haystack(row: CredentialsRow) -> str:
-    word = row.state.short_label
-    return fold_name(f"{row.login} {row.holder} {row.email} {word}")
 
 
 class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
@@ -54,14 +50,20 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
                 tooltip="Filtrer en tapant : nom, identifiant, courriel, état"),
         Binding("escape", "clear_filter", "Sans filtre", id="credentials.clear_filter",
                 tooltip="Effacer le filtre"),
+        Binding("t", "next_sort", "Trier", id="credentials.sort", show=False,
+                tooltip="Trier par la colonne suivante"),
+        Binding("d", "reverse_sort", "Sens", id="credentials.reverse", show=False,
+                tooltip="Inverser le sens du tri (croissant, décroissant)"),
     ]  # fmt: skip
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.all_rows: list[CredentialsRow] = []  # every account read
         self.rows: list[CredentialsRow] = []  # those the filter lets through, as listed
-        self._haystacks: dict[int, str] = {}  # account id → its words folded, for the filter
+        self._folded: dict[int, Folded] = {}  # account id → its texts folded, for the filter
         self.checked: set[int] = set()  # account ids
+        self.sort_key = "state"  # as the store lists them: to deliver first
+        self.sort_reverse = False
 
     def compose(self) -> ComposeResult:
         yield Static(OPENING, classes="pane-figures", id="credentials-counts")
@@ -109,7 +111,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
 
     def apply(self, rows: Sequence[CredentialsRow]) -> None:
         self.all_rows = list(rows)
-        self._haystacks = {r.account_id: _haystack(r) for r in rows}  # folded once, not per key
+        self._folded = fold_rows(rows)  # once, not per key
         self.checked &= {r.account_id for r in rows}
         self._show_rows(self._filtered())
         if self.db is not None and self.uai is not None:
@@ -117,7 +119,8 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
 
     def _show_rows(self, rows: Sequence[CredentialsRow]) -> None:
         self.rows = list(rows)
-        self.query_one(AccountsTable).fill(rows, self.checked, self._table_width())
+        sort = (self.sort_key, self.sort_reverse)
+        self.query_one(AccountsTable).fill(rows, self.checked, self._table_width(), sort)
         self.query_one("#credentials-body").display = bool(self.all_rows)
         filtering = self.screen.focused is self.query_one("#credentials-filter")
         if rows and not filtering and self.screen.query_one(TabbedContent).active == "credentials":
@@ -186,11 +189,9 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
 
     def _filtered(self) -> list[CredentialsRow]:
         """The accounts whose login, holder, email or state hold every word typed (accents
-        and case aside)."""
-        words = self._words
-        if not words:
-            return list(self.all_rows)
-        return [r for r in self.all_rows if all(w in self._haystacks[r.account_id] for w in words)]
+        and case aside), in the order chosen."""
+        rows = matching(self.all_rows, self._folded, self.query_one(FilterBar).value)
+        return ordered(rows, self._folded, self.sort_key, self.sort_reverse)
 
     def _filter_typed(self, text: str) -> None:
         if self.db is not None and self.all_rows:
@@ -209,6 +210,23 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
     def action_clear_filter(self) -> None:
         self.query_one(FilterBar).close()
         self.focus_table()
+
+    # --- sorting -------------------------------------------------------------------------------
+    def action_next_sort(self) -> None:
+        shape = self.query_one(AccountsTable).shape  # (the login column's width, …), once filled
+        self._sort_by(next_sort(self.sort_key, bool(shape and shape[0])), False)
+
+    def action_reverse_sort(self) -> None:
+        self._sort_by(self.sort_key, not self.sort_reverse)
+
+    def _sort_by(self, key: str, reverse: bool) -> None:
+        """Sort again, the cursor kept on its account."""
+        current = self.current
+        self.sort_key, self.sort_reverse = key, reverse
+        self._show_rows(self._filtered())
+        if current is not None:
+            at = next(n for n, row in enumerate(self.rows) if row.account_id == current.account_id)
+            self.query_one(AccountsTable).move_cursor(row=at)
 
     # --- the letter on the right --------------------------------------------------------------
     @on(DataTable.RowHighlighted)
@@ -277,7 +295,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("send", "print", "reset", "open"):
             return self.db is not None and bool(self.rows) and not self.busy
-        if action == "filter":
+        if action in ("filter", "next_sort", "reverse_sort"):
             return bool(self.all_rows)
         if action == "clear_filter":
             field = self.query_one(FilterBar)

@@ -72,6 +72,9 @@ class RequestsPane(StorePane[Queue]):
         ),
     ]
 
+    _info_width = 0  # the info's width, and the lines it was given at that width
+    _info_lines = 3
+
     def compose(self) -> ComposeResult:
         yield Static(OPENING, classes="pane-figures", id="requests-counts")
         yield FilterBar(
@@ -156,12 +159,30 @@ class RequestsPane(StorePane[Queue]):
                 f"{head}\nn° {row.id}, reçue le {received}, {clean_text(row.email)} : "
                 f"{clean_text(row.explanation)}"
             )
-        # Its height is fixed (styles/requests.tcss): no layout of the screen per keystroke.
-        self.query_one("#requests-info", Static).update(text, layout=False)
+        info = self.query_one("#requests-info", Static)
+        self._fit_info(info, Content(text))
+        info.update(text, layout=False)
+
+    def _fit_info(self, info: Static, text: Content) -> None:
+        """Make the info as high as its text, never lower than three lines nor than it was
+        at this width: the table above does not jump as the cursor moves, and the screen is
+        laid out again only when a longer explanation comes."""
+        width = info.content_region.width
+        if not width:
+            return  # not laid out yet: the next resize comes here again
+        lines = max(len(text.wrap(width)), 3)
+        if width == self._info_width:
+            lines = max(lines, self._info_lines)
+        if (width, lines) != (self._info_width, self._info_lines):
+            self._info_width, self._info_lines = width, lines
+            info.styles.height = lines + 1  # and its border
 
     @on(RequestsTable.Changed)
     def _table_changed(self) -> None:
         self._show_info()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_info)  # the info's lines at its new width
 
     # --- filtering ---------------------------------------------------------------------------
     def action_filter(self) -> None:

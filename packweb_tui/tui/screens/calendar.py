@@ -11,11 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from packweb_tui.domain.dates import long_day
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.widgets.calendar import MonthCalendar
+from packweb_tui.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -46,7 +47,7 @@ class CalendarScreen(ModalScreen["date | None"]):
             yield self._calendar
             yield Static(long_day(self._calendar.cursor), id="calendar-day", markup=False)
             yield Static(Content.from_markup(KEYS), classes="decision-keys")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._calendar.focus()

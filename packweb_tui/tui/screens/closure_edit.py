@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
 from packweb_tui.domain.closures import ClosurePeriod, clean_label, closure_problems
 from packweb_tui.domain.dates import format_day, long_day, parse_day
@@ -22,6 +22,7 @@ from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.keys import legend
 from packweb_tui.tui.widgets.date_field import DateField
+from packweb_tui.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -112,7 +113,7 @@ class ClosureScreen(ModalScreen[bool]):
                 ),
                 classes="decision-keys",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#closure-name", Input).focus()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane, Tabs
+from textual.widgets import TabbedContent, TabPane, Tabs
 
 from packweb_tui.tui.context import FirstReadDone, console_context
 from packweb_tui.tui.css import css_paths
@@ -18,6 +18,7 @@ from packweb_tui.tui.panes.pane import StorePane
 from packweb_tui.tui.panes.requests import RequestsPane
 from packweb_tui.tui.panes.settings import SettingsPane
 from packweb_tui.tui.panes.sync import SyncPane
+from packweb_tui.tui.widgets.footer import KeyFooter
 from packweb_tui.tui.widgets.header import ConsoleHeader
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class ConsoleScreen(Screen[None]):
             for n, (tab_id, label, pane) in enumerate(TABS, start=1):
                 with TabPane(f"[$text-muted]{n}[/] {label}", id=tab_id):
                     yield pane(id=f"{tab_id}-pane")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         context = console_context(self)

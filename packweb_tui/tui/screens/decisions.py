@@ -10,13 +10,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, ProgressBar, Static
+from textual.widgets import Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from packweb_tui.domain.wording import plural
 from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.keys import legend
+from packweb_tui.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -97,7 +98,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 else legend((keys_of("confirm.no"), "Fermer"))
             )
             yield Static(keys, classes="decision-keys")
-        yield Footer()
+        yield KeyFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "answer" and parameters == (True,):
@@ -163,7 +164,7 @@ class ReasonScreen(ModalScreen["str | None"]):
                 ),
                 classes="decision-keys",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#reason-text").display = False

@@ -12,12 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from packweb_tui.domain.errors import InputError
 from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.keys import legend
+from packweb_tui.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -80,7 +81,7 @@ class EstablishmentEditScreen(ModalScreen[bool]):
                 ),
                 classes="decision-keys",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#establishment-name", Input).focus()

@@ -10,13 +10,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from packweb_tui.domain.names import fold_name
 from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.panes.pane import no_establishment
+from packweb_tui.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -97,7 +98,7 @@ class EstablishmentsScreen(ModalScreen["EstablishmentView | None"]):
                 placeholder="Filtrer : UAI ou nom…", id="establishments-filter", compact=True
             )
             yield OptionList(id="establishments-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

@@ -10,12 +10,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.keymap import bound_keys
 from packweb_tui.tui.keys import BUILTIN_DESCRIPTIONS, key_label
+from packweb_tui.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -117,7 +118,7 @@ class HelpScreen(ModalScreen[None]):
             yield Label("Aide : les touches", id="help-title")
             with VerticalScroll(id="help-keys"):
                 yield Static(render_sections(self._sections))
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-keys").focus()  # arrows and pages scroll the list

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from packweb_tui.domain.dates import format_instant
@@ -20,6 +20,7 @@ from packweb_tui.domain.names import clean_text
 from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.keys import as_printed
+from packweb_tui.tui.widgets.footer import KeyFooter
 from packweb_tui.tui.widgets.requests_rows import LATE, age_text, fit
 
 if TYPE_CHECKING:
@@ -167,7 +168,7 @@ class RequestDetailScreen(Screen["tuple[str, int] | None"]):
             "Hôtes candidats (carte, nom, prénom, classe, type, mode)", id="detail-hosts-title"
         )
         yield OptionList(id="detail-hosts")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -299,7 +300,7 @@ class HostSearchScreen(ModalScreen["HostView | None"]):
                 compact=True,
             )
             yield OptionList(id="host-search-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).can_focus = False

@@ -8,11 +8,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.keys import legend
+from packweb_tui.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -64,7 +65,7 @@ class UnsavedScreen(ModalScreen[Answer]):
                 ),
                 classes="decision-keys",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def action_answer(self, answer: Answer) -> None:
         self.dismiss(answer)

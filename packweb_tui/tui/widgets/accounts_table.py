@@ -10,12 +10,15 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from packweb_tui.domain.states import CredentialsState
+from packweb_tui.tui.widgets.widths import share, widest
 
 if TYPE_CHECKING:
     from packweb_tui.services.letters import CredentialsRow
 
 WITH_LOGIN_FROM = 56  # table width (cells) from which the login has its own column
 SCROLLBAR = 2
+LOGIN_TITLE = len("Identifiant ↑")
+HOLDER_LEAST = 10
 
 STATE_STYLES = {
     CredentialsState.TO_SEND: "bold",
@@ -25,17 +28,29 @@ STATE_STYLES = {
 }
 
 
+def cut(text: str, width: int) -> Text:
+    """`text` in `width` cells at most, cut with an ellipsis."""
+    shown = Text(text, no_wrap=True, overflow="ellipsis")
+    shown.truncate(width, overflow="ellipsis")
+    return shown
+
+
 def tick_mark(checked: bool) -> str:
     return "[x]" if checked else "[ ]"
 
 
-def columns(rows: Sequence[CredentialsRow], width: int) -> tuple[bool, int]:
-    """Whether the login has a column at `width` (not in 80 columns: it is on the info line
-    and in the letter), and the width left for the holder's name."""
-    with_login = width >= WITH_LOGIN_FROM
-    login = min(max((len(r.login) for r in rows), default=11), 20) if with_login else 0
-    used = (3 + 2) + (9 + 2) + ((login + 2) if with_login else 0) + 2 + SCROLLBAR
-    return with_login, max(width - used, 10)
+def columns(rows: Sequence[CredentialsRow], width: int) -> tuple[int, int]:
+    """The widths of the login's column (0: none, as in 80 columns, where the login is on
+    the info line and in the letter) and of the holder's at `width`: as wide as their
+    texts if there is room, else the cells that lack shared (each has 2 of padding)."""
+    room = width - (3 + 2) - (9 + 2) - 2 - SCROLLBAR
+    if width < WITH_LOGIN_FROM:
+        return 0, max(room, HOLDER_LEAST)
+    room -= 2  # the login column's padding
+    wants = [widest(r.login for r in rows) - LOGIN_TITLE, widest(r.holder for r in rows)]
+    extra = share(room - LOGIN_TITLE - HOLDER_LEAST, [wants[0], wants[1] - HOLDER_LEAST])
+    login = LOGIN_TITLE + extra[0]
+    return login, max(room - login, HOLDER_LEAST)  # the holder: the rest
 
 
 class AccountsTable(DataTable[str | Text]):
@@ -43,26 +58,37 @@ class AccountsTable(DataTable[str | Text]):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.shape: tuple[bool, int] | None = None  # the columns as built (see `columns`)
+        self.shape: tuple[int, int] | None = None  # the columns as built (see `columns`)
 
-    def fill(self, rows: Sequence[CredentialsRow], checked: Collection[int], width: int) -> None:
-        """List `rows`, the cursor kept on the same line number."""
+    def fill(
+        self,
+        rows: Sequence[CredentialsRow],
+        checked: Collection[int],
+        width: int,
+        sort: tuple[str, bool] = ("state", False),
+    ) -> None:
+        """List `rows`, the cursor kept on the same line number; the sorted column's title
+        (`sort`: its key, reversed or not) with its arrow."""
         keep = self.cursor_row
-        with_login, holder = self.shape = columns(rows, width)
+        login, holder = self.shape = columns(rows, width)
+        key, reverse = sort
+
+        def title(text: str, column: str) -> str:
+            return f"{text} {'↓' if reverse else '↑'}" if column == key else text
+
         self.clear(columns=True)
         self.add_column("", key="check", width=3)
-        self.add_column("État", key="state", width=9)
-        if with_login:
-            self.add_column("Identifiant", key="login")
-        self.add_column("Pour", key="holder", width=holder)
+        self.add_column(title("État", "state"), key="state", width=9)
+        if login:
+            self.add_column(title("Identifiant", "login"), key="login", width=login)
+        self.add_column(title("Pour", "holder"), key="holder", width=holder)
         for row in rows:
             word, style = row.state.short_label, STATE_STYLES[row.state]
-            name = Text(row.holder, no_wrap=True, overflow="ellipsis")
-            name.truncate(holder, overflow="ellipsis")
+            name = cut(row.holder, holder)
             ticked = tick_mark(row.account_id in checked)
             cells: list[str | Text] = [ticked, Text(word, style=style)]
-            if with_login:
-                cells.append(Text(row.login))
+            if login:
+                cells.append(cut(row.login, login))
             self.add_row(*cells, name, key=str(row.account_id))
         if rows:
             self.move_cursor(row=min(keep, len(rows) - 1))

@@ -4,7 +4,7 @@ and the text of each cell."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -15,6 +15,7 @@ from packweb_tui.domain.dates import PARIS
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.names import clean_text, fold_name
 from packweb_tui.domain.requests import ANSWER_DELAY_HOURS
+from packweb_tui.tui.widgets.widths import share, widest
 
 if TYPE_CHECKING:
     from packweb_tui.services.pending import QueueRow
@@ -92,7 +93,7 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("check", "", 3),
     Column("received", "Reçue le", 16, wide_only=True),
-    Column("age", "Attente", 12),
+    Column("age", "Attente", 7),
     Column("card", "Carte", 5),
     Column("last", "Nom", 9, 3),
     Column("first", "Prénom", 8, 2),
@@ -121,12 +122,36 @@ SORT_KEYS: dict[str, Callable[[Line], Any]] = {
 }
 
 
-def layout(width: int) -> list[tuple[Column, int]]:
-    """The columns shown at `width` and their widths (one space between two columns)."""
+def natural_widths(lines: Sequence[Line], now: datetime, wide: bool) -> dict[str, int]:
+    """How wide the texts of the columns whose texts vary are, at their widest."""
+    return {
+        "age": widest(cell(line, "age", now, wide, False)[0] for line in lines),
+        "last": widest(line.last for line in lines),
+        "first": widest(line.first for line in lines),
+        "email": widest(line.email for line in lines) if wide else 0,
+        "kind": widest(kind_text(kind, wide) for kind in {line.row.match_kind for line in lines}),
+        "host": widest(host_text(line, wide) for line in lines),
+    }
+
+
+def layout(
+    width: int, natural: Mapping[str, int] | None = None, sort_key: str | None = None
+) -> list[tuple[Column, int]]:
+    """The columns shown at `width` and their widths (one space between two columns). Each
+    has at least its minimum and its whole title (with the arrow, if sorted by it). What
+    width is left goes first to the columns whose widest text (`natural`) would be cut, the
+    smallest needs first (so that a long email does not take the cells a name lacks), and
+    what remains to the flexible columns."""
     shown = [c for c in COLUMNS if width >= WIDE or not c.wide_only]
-    spare = width - sum(c.width for c in shown) - (len(shown) - 1)
+    arrow = 2  # " ↑"
+    widths = [max(c.width, cell_len(c.title) + (arrow if c.key == sort_key else 0)) for c in shown]
+    spare = width - sum(widths) - (len(shown) - 1)
+    natural = natural or {}
+    wants = [natural.get(c.key, 0) - w for c, w in zip(shown, widths, strict=True)]
+    for n, given in enumerate(share(spare, wants)):
+        widths[n] += given
+        spare -= given
     flex = sum(c.flex for c in shown)
-    widths = [c.width for c in shown]
     if spare > 0 and flex:
         given = 0
         for n, column in enumerate(shown):
@@ -135,6 +160,19 @@ def layout(width: int) -> list[tuple[Column, int]]:
             given += extra
         widths[-1] += spare - given
     return list(zip(shown, widths, strict=True))
+
+
+def kind_text(kind: MatchKind, wide: bool) -> str:
+    return kind.label if wide else SHORT_KIND.get(kind, kind.label)
+
+
+def host_text(line: Line, wide: bool) -> str:
+    text = line.host
+    if wide and line.host_card:
+        text = f"{line.host_card} {text}"
+    if line.row.attached_by:
+        text += f" (à la main : {line.row.attached_by})" if wide else " (main)"
+    return text
 
 
 def cell(line: Line, key: str, now: datetime, wide: bool, checked: bool) -> tuple[str, str | None]:
@@ -160,12 +198,6 @@ def cell(line: Line, key: str, now: datetime, wide: bool, checked: bool) -> tupl
         case "email":
             return line.email, None
         case "kind":
-            kind = row.match_kind
-            return (kind.label if wide else SHORT_KIND.get(kind, kind.label)), kind.value
+            return kind_text(row.match_kind, wide), row.match_kind.value
         case _:
-            text = line.host
-            if wide and line.host_card:
-                text = f"{line.host_card} {text}"
-            if row.attached_by:
-                text += f" (à la main : {row.attached_by})" if wide else " (main)"
-            return text, None
+            return host_text(line, wide), None

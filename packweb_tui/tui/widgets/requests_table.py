@@ -26,11 +26,13 @@ from packweb_tui.tui.widgets.requests_rows import (
     SORT_KEYS,
     SORTS,
     WIDE,
+    Column,
     Line,
     cell,
     fit,
     layout,
     make_line,
+    natural_widths,
     prepare,
 )
 
@@ -195,6 +197,8 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._anchor: int | None = None
         self.loaded = False
         self.partial = False  # only the first page is loaded (see load)
+        self._natural: dict[bool, dict[str, int]] = {}  # wide or not → the texts' widths
+        self._layout: tuple[tuple[int, str], list[tuple[Column, int]]] | None = None
 
     # --- data ----------------------------------------------------------------------------------
     def load(self, rows: Sequence[QueueRow], now: datetime, partial: bool = False) -> None:
@@ -206,6 +210,8 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.partial = partial
         self._lines = [make_line(r) for r in rows]
         self._prepared = False
+        self._natural.clear()
+        self._layout = None
         # Folding 10,000 lines takes a tenth of a second: done once the rows are on screen
         # (Textual writes out the first frame only when its start-up is over), before the
         # first keystroke of a filter needs it; a filter typed sooner folds them itself.
@@ -373,7 +379,7 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def action_next_sort(self) -> None:
         keys = [k for k, _ in SORTS]
-        shown = {c.key for c, _ in layout(self.size.width)} | {"received"}
+        shown = {c.key for c, _ in self.columns} | {"received"}
         following = keys[keys.index(self.sort_key) + 1 :] + keys
         self.sort_by(next(k for k in following if k in shown))
 
@@ -390,6 +396,19 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.Opened(row))
 
     # --- drawing -----------------------------------------------------------------------------
+    @property
+    def columns(self) -> list[tuple[Column, int]]:
+        """The columns shown and their widths: in the width the scrollbar leaves (a column
+        under it would be cut without its ellipsis), sized to the rows' texts."""
+        width = self.scrollable_content_region.width
+        key = (width, self.sort_key)
+        if self._layout is None or self._layout[0] != key:
+            wide = width >= WIDE
+            if wide not in self._natural:
+                self._natural[wide] = natural_widths(self._lines, self.now, wide)
+            self._layout = key, layout(width, self._natural[wide], self.sort_key)
+        return self._layout[1]
+
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self._view) + 1)
         self._show_cursor()
@@ -413,7 +432,7 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _header(self, width: int, base: Style) -> Strip:
         style = base + self.get_component_rich_style("requests-table--header")
         segments = []
-        for column, size in layout(width):
+        for column, size in self.columns:
             title = column.title
             if column.key == self.sort_key:
                 title = f"{title} {'↓' if self.sort_reverse else '↑'}"
@@ -428,9 +447,9 @@ class RequestsTable(ScrollView, can_focus=True, inherit_bindings=False):
             style += self.get_component_rich_style("requests-table--checked")
         if is_cursor and self.has_focus:
             style += self.get_component_rich_style("requests-table--cursor")
-        wide = width >= WIDE
+        wide = self.scrollable_content_region.width >= WIDE
         segments: list[Segment] = []
-        for column, size in layout(width):
+        for column, size in self.columns:
             text, component = cell(line, column.key, self.now, wide, checked)
             cell_style = style
             if component is not None:
