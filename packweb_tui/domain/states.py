@@ -63,6 +63,25 @@ _OUTBOX_LABELS = {
 }
 
 
+class OutboxKind(StrEnum):
+    """What an email of the outbox carries."""
+
+    LETTER = "letter"  # a credentials letter, its PDF attached
+    REJECTION = "rejection"  # a requester told why their request was rejected
+    DIGEST = "digest"  # the establishment told of new requests
+
+    @property
+    def label(self) -> str:
+        return _OUTBOX_KIND_LABELS[self]
+
+
+_OUTBOX_KIND_LABELS = {
+    OutboxKind.LETTER: "lettre",
+    OutboxKind.REJECTION: "refus",
+    OutboxKind.DIGEST: "récapitulatif",
+}
+
+
 class AvisState(StrEnum):
     """A receivable's avis détaillé: the portal asks for payment only once it is validated."""
 

@@ -201,8 +201,11 @@ class RequestsPane(StorePane[Queue]):
             return self.db is not None and self.uai is not None and not self.busy
         if action == "review":  # of every line: once they are all read
             table = self.query_one(RequestsTable)
-            return self.db is not None and self.uai is not None and not self.busy and (
-                table.loaded and not table.partial
+            return (
+                self.db is not None
+                and self.uai is not None
+                and not self.busy
+                and (table.loaded and not table.partial)
             )
         return True
 
