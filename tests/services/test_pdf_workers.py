@@ -25,8 +25,12 @@ if __name__ == "__main__":
     from tests.services.test_letters import content
 
     sys.stderr = Capture()
-    pdfs = render_letters([content("Léa Martin", n) for n in range(48)], workers=2)
-    print(len(pdfs), all(pdf.startswith(b"%PDF") for pdf in pdfs))
+    try:
+        pdfs = render_letters([content("Léa Martin", n) for n in range(48)], workers=2)
+    except Exception as error:  # said where the test reads it: standard error is captured
+        print(type(error).__name__, error)
+    else:
+        print(len(pdfs), all(pdf.startswith(b"%PDF") for pdf in pdfs))
 """
 
 
@@ -36,4 +40,4 @@ def test_pdf_workers_start_under_a_capture_of_standard_error() -> None:
         [sys.executable, "-c", SCRIPT], cwd=root, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["48", "True"]
+    assert done.stdout.strip() == "48 True"
