@@ -75,8 +75,7 @@ class RequestsPane(StorePane[Queue]):
             "review",
             "Revoir",
             id="requests.review",
-            tooltip="Revoir une à une les demandes à examiner (toutes sauf les exactes) : "
-            "celles cochées, sinon celles du filtre, sinon toutes",
+            tooltip="Revoir une à une les demandes à examiner",
         ),
     ]
 
@@ -239,8 +238,10 @@ class RequestsPane(StorePane[Queue]):
         if self.db is None or self.uai is None:
             return
         if not ids:
+            approve = as_printed(self.context.key("requests.approve"))
             self.notify(
-                "Aucune demande à revoir parmi ces lignes : il n'y a que des exactes.",
+                "Aucune demande à revoir parmi ces lignes : les exactes s'acceptent avec "
+                f"{approve}.",
                 title="Rien à revoir",
                 severity="warning",
                 markup=False,

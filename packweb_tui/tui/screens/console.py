@@ -67,8 +67,7 @@ class ConsoleScreen(Screen[None]):
             "show_outbox",
             "Courriels",
             id="outbox.open",
-            tooltip="Les courriels de l'établissement (lettres, refus, récapitulatifs) : "
-            "leur état, les envoyer",
+            tooltip="Les courriels de l'établissement, leur envoi",
         ),
     ]
 

@@ -46,14 +46,14 @@ class OutboxScreen(Screen[None]):
             "send(False)",
             "Envoyer",
             id="outbox.send",
-            tooltip="Envoyer maintenant les courriels en file : lettres, refus, récapitulatifs",
+            tooltip="Envoyer maintenant les courriels en file",
         ),
         Binding(
             "r",
             "send(True)",
             "Réessayer",
             id="outbox.retry",
-            tooltip="Envoyer maintenant aussi ceux qui attendent un nouvel essai plus tard",
+            tooltip="Envoyer aussi ceux à réessayer plus tard",
         ),
         Binding("escape", "back", "Retour", id="outbox.back", tooltip="Revenir à la console"),
     ]

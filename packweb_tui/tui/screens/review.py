@@ -49,7 +49,7 @@ class ReviewScreen(Screen["set[int]"]):
             "approve",
             "Accepter",
             id="review.approve",
-            tooltip="Accepter la demande avec le candidat en surbrillance, puis la suivante",
+            tooltip="Accepter avec le candidat en surbrillance",
         ),
         *(
             Binding(
@@ -58,7 +58,7 @@ class ReviewScreen(Screen["set[int]"]):
                 f"Candidat {n}",
                 id=f"review.candidate_{n}",
                 show=False,
-                tooltip=f"Accepter la demande avec le candidat {n}, puis la suivante",
+                tooltip=f"Accepter avec le candidat {n}",
             )
             for n in range(1, CANDIDATE_KEYS + 1)
         ),
@@ -67,22 +67,21 @@ class ReviewScreen(Screen["set[int]"]):
             "reject",
             "Refuser",
             id="review.reject",
-            tooltip="Refuser la demande : le motif de son genre est proposé, Entrée le confirme",
+            tooltip="Refuser, avec le motif proposé",
         ),
         Binding(
             "R",
             "reject_rest",
             "Refuser le reste",
             id="review.reject_rest",
-            tooltip="Refuser d'un coup les demandes restantes discordantes, introuvables, en "
-            "double ou dont l'hôte a un compte, chacune avec son motif (après confirmation)",
+            tooltip="Refuser d'un coup le reste, chacune son motif",
         ),
         Binding(
             "space,right",
             "skip",
             "Passer",
             id="review.skip",
-            tooltip="Laisser la demande en attente et passer à la suivante",
+            tooltip="Laisser en attente, passer à la suivante",
         ),
         Binding(
             "left,backspace",
@@ -96,7 +95,7 @@ class ReviewScreen(Screen["set[int]"]):
             "close",
             "Terminer",
             id="review.close",
-            tooltip="Terminer la revue : son bilan, puis les demandes",
+            tooltip="Terminer la revue (son bilan)",
         ),
     ]
 
