@@ -75,6 +75,13 @@ def title(app: PackWebApp) -> str:
     return str(app.screen.query_one("#detail-title", Label).content)
 
 
+async def dialog_after(pilot: Pilot[Any], key: str) -> str:
+    """Press `key`, then the text of the dialog it opens."""
+    await pilot.press(key)
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+    return str(pilot.app.screen.query_one(".decision-body", Static).content)
+
+
 def proposal(app: PackWebApp) -> str:
     return str(app.screen.query_one("#review-proposal", Static).content)
 
@@ -138,9 +145,7 @@ async def test_one_key_decides_each_request_and_moves_on(lycee_url: str, tmp_pat
         # Two candidates of the same names: the digit picks one.
         assert "À départager : 1 à 2 accepter avec ce candidat" in proposal(app)
         assert len(review(app).query_one(OptionList).options) == 2
-        await pilot.press("2")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        summary = str(app.screen.query_one(".decision-body", Static).content)
+        summary = await dialog_after(pilot, "2")
         assert "2 comptes créés" in summary and "1 demande refusée" in summary
         assert "0 laissée en attente" in summary
         await pilot.press("escape")
@@ -174,16 +179,12 @@ async def test_leaving_half_way_keeps_what_was_decided(lycee_url: str, tmp_path:
         await on_line(pilot, "1 / 3")
         await pilot.press("space")  # Martin left as he is
         await on_line(pilot, "2 / 3")
-        await pilot.press("R")  # the rest whose kind says why: Inconnu
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        body = str(app.screen.query_one(".decision-body", Static).content)
+        body = await dialog_after(pilot, "R")  # the rest whose kind says why: Inconnu
         assert "Refuser 1 demande" in body
         assert "Introuvable (1) : « Carte inconnue de l'établissement »" in body
         await pilot.press("enter")
         await on_line(pilot, "3 / 3")
-        await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        summary = str(app.screen.query_one(".decision-body", Static).content)
+        summary = await dialog_after(pilot, "escape")
         assert "0 compte créé" in summary and "1 demande refusée" in summary
         assert "2 laissées en attente" in summary
         await pilot.press("escape")
@@ -210,7 +211,7 @@ async def test_no_key_approves_before_its_request_is_on_screen(
         await wait_loaded(pilot)
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        await pilot.press("g", "1", "r", "R", "space")
+        await pilot.press("g", "1", "r", "R")
         await pilot.pause(0.2)
         assert not review(app).ready and "1 / 3" in title(app)
         assert isinstance(app.screen, ReviewScreen)  # no dialog opened either
@@ -247,9 +248,7 @@ async def test_refusals_leave_from_the_establishments_outbox(
             await pilot.press("down")
             info = str(app.screen.query_one("#outbox-info", Static).content)
             assert info.startswith("n° 2, refus à p3@example.fr : Demande de compte non")
-            await pilot.press("m")
-            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-            question = str(app.screen.query_one(".decision-body", Static).content)
+            question = await dialog_after(pilot, "m")
             assert question.startswith("Envoyer 2 courriels maintenant (1 lettre, 1 refus) ?")
             await pilot.press("enter")
             await until(

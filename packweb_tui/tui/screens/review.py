@@ -266,13 +266,13 @@ class ReviewScreen(Screen["set[int]"]):
             return not self.saving  # a decision under way is saved first
         if action == "back":
             return self.review.index > 0 and not self.saving
-        if action not in ("approve", "reject", "reject_rest", "skip"):
+        if action == "skip":  # decides nothing: even a line that could not be read
+            return not self.saving
+        if action not in ("approve", "reject", "reject_rest"):
             return True
         detail = self.detail
         if not self.ready or detail is None:
             return None  # shown, dimmed: its key does nothing until the line is on screen
-        if action == "skip":
-            return True
         if detail.status is not RequestStatus.PENDING:
             return None
         if action == "approve":
