@@ -207,6 +207,8 @@ async def test_no_key_approves_before_its_request_is_on_screen(
 
     monkeypatch.setattr(queue, "request_detail", slow_read)
     app = make_app(lycee_url, tmp_path)
+    rang: list[None] = []
+    app.bell = lambda: rang.append(None)  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         await pilot.press("v")
@@ -214,6 +216,7 @@ async def test_no_key_approves_before_its_request_is_on_screen(
         await pilot.press("g", "1", "r", "R")
         await pilot.pause(0.2)
         assert not review(app).ready and "1 / 3" in title(app)
+        assert len(rang) == 4  # each key refused, and the bell says so
         assert isinstance(app.screen, ReviewScreen)  # no dialog opened either
         shown.set()
         await on_line(pilot, "1 / 3")

@@ -40,9 +40,8 @@ class OutboxView:
 
     @property
     def kind_label(self) -> str:
-        """Its kind in French (``lettre``, ``refus``, ``récapitulatif``)."""
-        known = {kind.value: kind for kind in OutboxKind}
-        return known[self.kind].label if self.kind in known else self.kind
+        """« lettre », « refus », « récapitulatif »."""
+        return OutboxKind.label_of(self.kind)
 
     def to_json(self) -> dict[str, Any]:
         return {

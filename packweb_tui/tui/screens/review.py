@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Coroutine, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
@@ -26,6 +26,7 @@ from packweb_tui.domain.wording import plural
 from packweb_tui.services.errors import first_line
 from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
+from packweb_tui.tui.keymap import bound_keys
 from packweb_tui.tui.keys import as_printed
 from packweb_tui.tui.screens.request_detail import host_line, render_request
 from packweb_tui.tui.screens.review_state import Outcome, Review
@@ -261,6 +262,18 @@ class ReviewScreen(Screen["set[int]"]):
         return Content("\n").join(lines)
 
     # --- deciding ----------------------------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        # A decision's key typed before its request is on screen is not kept for it (it
+        # would decide a request not yet seen): it is refused, and the bell says so.
+        if not self.ready and event.key in self._deciding_keys():
+            self.app.bell()
+
+    def _deciding_keys(self) -> set[str]:
+        keymap = console_context(self).keymap
+        ids = ["review.approve", "review.reject", "review.reject_rest"]
+        ids += [f"review.candidate_{n}" for n in range(1, CANDIDATE_KEYS + 1)]
+        return {key for binding_id in ids for key in bound_keys(binding_id, keymap)}
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close":
             return not self.saving  # a decision under way is saved first
