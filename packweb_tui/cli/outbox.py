@@ -58,9 +58,14 @@ def outbox_list(ctx: Context, statuses: tuple[str, ...], as_json: bool) -> None:
 
 @outbox.command("send")
 @click.option("--limit", type=click.IntRange(min=1), help="Au plus N courriels.")
+@click.option(
+    "--now", "deferred", is_flag=True,
+    help="Aussi ceux qui attendent un nouvel essai plus tard (serveur de messagerie réparé).",
+)  # fmt: skip
 @pass_context
-def outbox_send(ctx: Context, limit: int | None) -> None:
-    """Envoie maintenant les courriels dus, par le serveur [smtp] de la configuration.
+def outbox_send(ctx: Context, limit: int | None, deferred: bool) -> None:
+    """Envoie maintenant les courriels dus, par le serveur [smtp] de la configuration ; avec
+    --now, aussi ceux qui attendent un nouvel essai plus tard.
 
     Code 1 si le serveur est injoignable ou refuse la connexion : les courriels restent en
     file, essayés de nouveau plus tard. Code 0 si un autre envoi est en cours (il s'en
@@ -71,7 +76,9 @@ def outbox_send(ctx: Context, limit: int | None) -> None:
     progress = progress_on_terminal("Envoi des courriels")
     report = run(
         ctx,
-        lambda d: deliver_outbox(d, config, operator=ctx.operator, progress=progress, limit=limit),
+        lambda d: deliver_outbox(
+            d, config, operator=ctx.operator, progress=progress, limit=limit, deferred=deferred
+        ),
     )
     for line in report.summary_lines():
         click.echo(line)

@@ -73,6 +73,36 @@ REJECTION_REASONS = (
 )
 REJECTION_REASON_MAX = 500
 
+# The requests an operator must look at one by one (the console's review): every kind but
+# those that attach a host without a hand.
+REVIEWED_KINDS = frozenset(MatchKind) - CONFIRMING_KINDS
+# The usual reason that fits each of them, offered first when one is rejected.
+KIND_REASONS = {
+    MatchKind.MISMATCH: REJECTION_REASONS[1],  # the card is another pupil's
+    MatchKind.PROBABLE: REJECTION_REASONS[1],
+    MatchKind.AMBIGUOUS: REJECTION_REASONS[1],
+    MatchKind.NONE: REJECTION_REASONS[0],
+    MatchKind.DUPLICATE: REJECTION_REASONS[2],
+    MatchKind.HAS_ACCOUNT: REJECTION_REASONS[3],
+}
+
+
+def reason_for(kind: MatchKind, host_has_account: bool = False) -> str:
+    """The usual reason that fits a request of `kind`; that of an existing account when the
+    host it would be approved for already has one (whatever the kind)."""
+    if host_has_account:
+        return KIND_REASONS[MatchKind.HAS_ACCOUNT]
+    return KIND_REASONS.get(kind, REJECTION_REASONS[1])
+
+
+# The kinds whose match alone says why the request cannot be approved as it stands (no
+# host of that card and names, an older request kept, an account already there): the review
+# may reject all those left at once, each with its kind's reason. A `probable` or `ambiguous`
+# request always waits for a person's choice.
+SETTLED_KINDS = frozenset(
+    {MatchKind.MISMATCH, MatchKind.NONE, MatchKind.DUPLICATE, MatchKind.HAS_ACCOUNT}
+)
+
 
 def check_rejection_reason(reason: str) -> str:
     """The reason as it will be stored and sent (single spaces, no control characters);

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packweb_tui.domain.dates import french_date
 from packweb_tui.domain.letters import (
@@ -38,6 +38,9 @@ from packweb_tui.services.pdf_fonts import (
     parsed_fonts,
     text_width,
 )
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 20.0  # A4, mm
 WIDTH = PAGE_W - 2 * MARGIN
@@ -301,6 +304,29 @@ def _render_chunk(contents: list[LetterContent]) -> list[bytes]:
     return [letter_pdf(content) for content in contents]
 
 
+def worker_context() -> BaseContext:
+    """The multiprocessing context the PDF workers start from: forkserver, no fork of a
+    process that runs threads (the console, the event loop). Its helper process (the resource
+    tracker) is started first with a real standard error when sys.stderr has none: the
+    console's is Textual's capture (fileno() -1), which multiprocessing would hand to the
+    helper, and every start of workers would fail ("bad value(s) in fds_to_keep")."""
+    import contextlib
+    import multiprocessing
+    import sys
+    from multiprocessing import resource_tracker
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if not usable:
+        with open(os.devnull, "w") as sink, contextlib.redirect_stderr(sink):
+            resource_tracker.ensure_running()
+    return context
+
+
 def render_letters(contents: Sequence[LetterContent], workers: int | None = None) -> list[bytes]:
     """Each letter as its own PDF, in the order given: on every core for a large batch
     (fpdf2 holds the interpreter: threads would not help). Blocking."""
@@ -308,13 +334,10 @@ def render_letters(contents: Sequence[LetterContent], workers: int | None = None
     workers = min(workers or os.cpu_count() or 1, max(count // IN_PROCESS_UP_TO, 1))
     if workers <= 1:
         return _render_chunk(list(contents))
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # forkserver: no fork of a process that runs threads (the console, the event loop).
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
     size = max(min(64, count // (workers * 4)), 1)
     chunks = [list(contents[i : i + size]) for i in range(0, count, size)]
+    context = worker_context()
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm) as pool:
         return [pdf for part in pool.map(_render_chunk, chunks) for pdf in part]

@@ -15,7 +15,7 @@ from packweb_tui.domain.matching import HostFacts, MatchKind, match_request, nam
 from packweb_tui.domain.money import format_euros, parse_euros
 from packweb_tui.domain.names import clean_text, fold_name
 from packweb_tui.domain.requests import parse_instant, parse_request_item, parse_request_items
-from packweb_tui.domain.states import CredentialsState, OutboxStatus, SyncStatus
+from packweb_tui.domain.states import CredentialsState, OutboxKind, OutboxStatus, SyncStatus
 from packweb_tui.domain.uai import normalize_uai, uai_check_letter
 
 
@@ -274,9 +274,9 @@ class TestMatching:
         assert names_relation("li", "bo", host(1, "1", "Lu", "Bo")) == "different"
 
 
-@pytest.mark.parametrize("kind", [CredentialsState, OutboxStatus, SyncStatus])
+@pytest.mark.parametrize("kind", [CredentialsState, OutboxStatus, OutboxKind, SyncStatus])
 def test_every_state_has_its_french_label(
-    kind: type[CredentialsState] | type[OutboxStatus] | type[SyncStatus],
+    kind: type[CredentialsState] | type[OutboxStatus] | type[OutboxKind] | type[SyncStatus],
 ) -> None:
     labels = [state.label for state in kind]
     assert all(labels) and len(set(labels)) == len(labels)

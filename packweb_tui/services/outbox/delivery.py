@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from packweb_tui.config import Config, letters_dir, operator_login
+from packweb_tui.services.establishments import require_establishment
 from packweb_tui.services.letters import UNDELIVERED, LetterSource, forget_pdf, letter_sources
 from packweb_tui.services.mail import AddressError, compose, letter_mail, message_id_for
 from packweb_tui.services.outbox import records
@@ -69,11 +70,15 @@ async def deliver_outbox(
     letter_ids: Sequence[int] | None = None,
     now: datetime | None = None,
     stop: asyncio.Event | None = None,
+    deferred: bool = False,
+    uai: str | None = None,
 ) -> DeliveryReport:
     """Send the queued messages that are due (oldest first, at most `limit`), and record
-    what became of each: see the module's docstring. `letter_ids`: only the emails of these
-    letters, now, even those whose next try was planned later, and those that failed (queued
-    again, to the account's current address): the console's "send the ticked letters".
+    what became of each: see the module's docstring. `deferred`: those waiting for a later
+    try as well, now (`outbox send --now`, once the mail server is mended). `uai`: only the
+    outbox of that establishment (`scope.of_establishment`). `letter_ids`: only the emails of
+    these letters, now, even those whose next try was planned later, and those that failed
+    (queued again, to the account's current address): the console's "send the ticked letters".
     `progress(done, total)` is called at the start and after each message.
 
     A problem that stops the run (another sender at work, server unreachable, login
@@ -93,7 +98,14 @@ async def deliver_outbox(
             return report
         if letter_ids is not None:
             await records.queue_again(db, letter_ids)
-        due = await records.due_messages(db, now or utcnow(), limit, letter_ids)
+        establishment_id = None
+        if uai is not None:
+            async with db.reading() as session:
+                establishment_id = (await require_establishment(session, uai)).id
+        due = await records.due_messages(
+            db, now or utcnow(), limit, letter_ids,
+            deferred=deferred, establishment_id=establishment_id,
+        )  # fmt: skip
         report.total = len(due)
         if progress is not None:
             progress(0, report.total)

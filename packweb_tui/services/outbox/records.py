@@ -17,6 +17,7 @@ from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatu
 from packweb_tui.services import audit
 from packweb_tui.services.letters import UNDELIVERED, LetterSource
 from packweb_tui.services.outbox.report import DeliveryReport, Undelivered
+from packweb_tui.services.outbox.scope import of_establishment
 from packweb_tui.services.outbox.smtp import Refused
 from packweb_tui.store.bulk import chunks
 from packweb_tui.store.database import Database
@@ -64,10 +65,17 @@ class DueMessage:
 
 # --- reading ----------------------------------------------------------------------------------
 async def due_messages(
-    db: Database, now: datetime, limit: int | None, letter_ids: Sequence[int] | None
+    db: Database,
+    now: datetime,
+    limit: int | None,
+    letter_ids: Sequence[int] | None,
+    *,
+    deferred: bool = False,
+    establishment_id: int | None = None,
 ) -> list[DueMessage]:
-    """The queued messages due at `now`, oldest first (at most `limit`); with `letter_ids`,
-    those of these letters whenever their next try was planned."""
+    """The queued messages due at `now`, oldest first (at most `limit`); with `deferred`,
+    those waiting for a later try too; with `letter_ids`, those of these letters whenever
+    their next try was planned. Of one establishment's outbox if `establishment_id`."""
     query = (
         select(
             OutboxMessage.id,
@@ -89,10 +97,12 @@ async def due_messages(
         .where(OutboxMessage.status == OutboxStatus.QUEUED)
         .order_by(OutboxMessage.id)
     )
+    if establishment_id is not None:
+        query = query.where(of_establishment(establishment_id))
     rows: list[Any] = []
     async with db.reading() as session:
         if letter_ids is None:
-            due = query.where(OutboxMessage.next_attempt_at <= now)
+            due = query if deferred else query.where(OutboxMessage.next_attempt_at <= now)
             rows = list((await session.execute(due.limit(limit) if limit else due)).all())
         else:
             for part in chunks(sorted(set(letter_ids))):

@@ -18,18 +18,14 @@ class PdfRenderer:
     so that sending begins with the first ones."""
 
     def __init__(self, letters: int) -> None:
-        from packweb_tui.services.letter_pdf import IN_PROCESS_UP_TO
+        from packweb_tui.services.letter_pdf import IN_PROCESS_UP_TO, worker_context
 
         self._pool: Executor | None = None
         workers = min(os.cpu_count() or 1, max(letters // IN_PROCESS_UP_TO, 1))
         if workers > 1:
-            import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            # forkserver: no fork of a process that runs threads (the console, the loop).
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["packweb_tui.services.letter_pdf"])
-            self._pool = ProcessPoolExecutor(workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(workers, mp_context=worker_context())
 
     def render(self, content: LetterContent) -> asyncio.Future[bytes]:
         """The PDF of this letter, rendered as soon as a worker is free."""

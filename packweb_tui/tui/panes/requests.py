@@ -70,6 +70,13 @@ class RequestsPane(StorePane[Queue]):
             id="requests.reject",
             tooltip="Refuser les lignes cochées, avec un motif",
         ),
+        Binding(
+            "v",
+            "review",
+            "Revoir",
+            id="requests.review",
+            tooltip="Revoir une à une les demandes à examiner",
+        ),
     ]
 
     _info_width = 0  # the info's width, and the lines it was given at that width
@@ -212,6 +219,14 @@ class RequestsPane(StorePane[Queue]):
             return bool(table.filter_text) or self.query_one(FilterBar).has_focus
         if action in ("approve", "reject", "filter"):
             return self.db is not None and self.uai is not None and not self.busy
+        if action == "review":  # of every line: once they are all read
+            table = self.query_one(RequestsTable)
+            return (
+                self.db is not None
+                and self.uai is not None
+                and not self.busy
+                and (table.loaded and not table.partial)
+            )
         return True
 
     # --- the detail --------------------------------------------------------------------------
@@ -233,6 +248,33 @@ class RequestsPane(StorePane[Queue]):
         self.app.push_screen(
             RequestDetailScreen(self.db, self.uai, event.row.id, self.context.operator), after
         )
+
+    # --- the review --------------------------------------------------------------------------
+    def action_review(self) -> None:
+        from packweb_tui.tui.screens.review import ReviewScreen
+        from packweb_tui.tui.screens.review_state import review_ids
+
+        table = self.query_one(RequestsTable)
+        ids = review_ids(table.checked_rows or table.visible_rows)
+        if self.db is None or self.uai is None:
+            return
+        if not ids:
+            approve = as_printed(self.context.key("requests.approve"))
+            self.notify(
+                "Aucune demande à revoir parmi ces lignes : les exactes s'acceptent avec "
+                f"{approve}.",
+                title="Rien à revoir",
+                severity="warning",
+                markup=False,
+            )
+            return
+
+        def after(decided: set[int] | None) -> None:
+            table.checked -= decided or set()
+            self.reload()
+
+        screen = ReviewScreen(self.db, self.uai, ids, self.context.operator)
+        self.app.push_screen(screen, after)
 
     # --- approving ---------------------------------------------------------------------------
     def _ticked(self) -> list[int] | None:

@@ -63,6 +63,13 @@ class ConsoleScreen(Screen[None]):
             tooltip="Choisir l'établissement sur lequel travailler",
             priority=True,
         ),
+        Binding(
+            "o",
+            "show_outbox",
+            "Courriels",
+            id="outbox.open",
+            tooltip="Les courriels de l'établissement, leur envoi",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -119,6 +126,28 @@ class ConsoleScreen(Screen[None]):
         # is read again each time it is shown.
         if console_context(self).db is not None:
             self._load(event.pane.query_one(StorePane))
+
+    def action_show_outbox(self) -> None:
+        from packweb_tui.tui.screens.outbox import OutboxScreen
+
+        context = console_context(self)
+        establishment = context.establishment
+        if context.db is None or establishment is None:
+            return
+
+        def back(_: None) -> None:
+            # What was sent changes the tab in view (letters sent): it is read again.
+            if (pane := self.query_one(TabbedContent).active_pane) is not None:
+                self._load(pane.query_one(StorePane))
+
+        screen = OutboxScreen(context.db, establishment.uai, establishment.name)
+        self.app.push_screen(screen, back)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_outbox":
+            context = console_context(self)
+            return context.db is not None and context.establishment is not None
+        return True
 
     def action_show_tab(self, tab_id: str) -> None:
         focused = self.focused

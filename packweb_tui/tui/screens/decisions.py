@@ -132,16 +132,17 @@ class ProgressScreen(ModalScreen[None]):
 
 
 class ReasonScreen(ModalScreen["str | None"]):
-    """The reason of a rejection: one of the usual ones, or typed."""
+    """The reason of a rejection: one of the usual ones (`chosen` in the highlight, so that
+    Entrée alone confirms it), or typed."""
 
     CSS_PATH = css_paths("decisions")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Annuler", id="reason.cancel"),
     ]
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, chosen: str | None = None) -> None:
         super().__init__(classes="decision")
-        self._count = count
+        self._count, self._chosen = count, chosen
 
     def compose(self) -> ComposeResult:
         from packweb_tui.domain.decisions import REJECTION_REASONS
@@ -167,8 +168,13 @@ class ReasonScreen(ModalScreen["str | None"]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        from packweb_tui.domain.decisions import REJECTION_REASONS
+
         self.query_one("#reason-text").display = False
-        self.query_one(OptionList).focus()
+        reasons = self.query_one(OptionList)
+        reasons.focus()
+        if self._chosen in REJECTION_REASONS:
+            reasons.highlighted = REJECTION_REASONS.index(self._chosen)
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -64,7 +64,9 @@ def host_line(host: HostView, width: int = 78) -> Content:
     return Content(" ").join(parts)
 
 
-def render_request(detail: RequestDetail, now: datetime) -> Content:
+def render_request(detail: RequestDetail, now: datetime, with_verdict: bool = True) -> Content:
+    """The request as typed, its match, its host and (`with_verdict`) whether it may be
+    approved as it stands: the review says instead what its keys would do."""
     age = now - detail.submitted_at
     late = ", en retard" if age > LATE else ""
     kind = detail.match_kind
@@ -109,7 +111,8 @@ def render_request(detail: RequestDetail, now: datetime) -> Content:
             "Ne peut être acceptée qu'une fois un hôte rattaché à la main.", "$text-warning"
         )
     )
-    lines.append(verdict)
+    if with_verdict:
+        lines.append(verdict)
     return Content("\n").join(lines)
 
 
