@@ -262,7 +262,7 @@ def test_approve_reject_and_list_accounts(db_url: str, hosts_csv: Path, tmp_path
     assert f"n° {ids['exact']} : compte marie-helene.dupont" in out
     assert "1 compte créé" in out
     assert "1 ligne ignorée" in out
-    assert f"1 rapprochement ni exact ni confirmé à la main : n° {ids['typo']}" in out
+    assert f"1 demande : rapprochement ni exact ni confirmé à la main — n° {ids['typo']}" in out
 
     code, out, _ = invoke(db_url, "accounts", "list", "--json")
     assert code == 0
@@ -291,7 +291,7 @@ def test_approve_reject_and_list_accounts(db_url: str, hosts_csv: Path, tmp_path
     )
     assert code == 0
     assert "1 demande refusée" in out
-    assert f"1 déjà acceptée ou refusée : n° {ids['exact']}" in out
+    assert f"1 demande : déjà acceptée ou refusée — n° {ids['exact']}" in out
     statuses = {
         item["portal_id"]: item["status"]
         for item in json.loads(invoke(db_url, "requests", "list", "--json")[1])

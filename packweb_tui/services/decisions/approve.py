@@ -130,7 +130,7 @@ class ApprovalPlan:
         text = f"{plural(len(self.items), 'compte')} à créer"
         if self.skipped:
             ignored = plural(len(self.skipped), "ligne ignorée", "lignes ignorées")
-            text += f", {ignored} : " + _reasons(self.skipped)
+            text += f" ; {ignored} (" + _reasons(self.skipped) + ")"
         return text + "."
 
 
@@ -173,7 +173,7 @@ def _counts(skipped: Iterable[Skipped]) -> dict[SkipReason, int]:
 
 
 def _reasons(skipped: Iterable[Skipped]) -> str:
-    return ", ".join(f"{n} {reason.label}" for reason, n in _counts(skipped).items())
+    return " ; ".join(reason.counted(n) for reason, n in _counts(skipped).items())
 
 
 async def pending_exact_ids(db: Database, uai: str | None = None) -> list[int]:
