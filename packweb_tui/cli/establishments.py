@@ -18,11 +18,11 @@ ADDRESS_HELP = "Une ligne de l'adresse postale des lettres (l'option autant de f
 
 @establishments.command("add")
 @click.argument("uai")
-@click.argument("name")
+@click.argument("name", metavar="NOM")
 @click.option("--address", "address", multiple=True, metavar="LIGNE", help=ADDRESS_HELP)
 @pass_context
 def establishments_add(ctx: Context, uai: str, name: str, address: tuple[str, ...]) -> None:
-    """Ajoute l'établissement UAI (7 chiffres et la lettre de contrôle) nommé NAME.
+    """Ajoute l'établissement UAI (7 chiffres et la lettre de contrôle) nommé NOM.
 
     \b
     Exemple :

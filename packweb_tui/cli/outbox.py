@@ -26,7 +26,8 @@ def outbox() -> None:
 @click.option(
     "--status", "statuses", multiple=True,
     type=click.Choice(["queued", "sent", "failed", "cancelled"]),
-    help="queued (en file), sent, failed ou cancelled ; répétable.",
+    help="queued (en file), sent (envoyés), failed (en échec) ou cancelled (annulés) ; "
+    "répétable.",
 )  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
 @pass_context

@@ -340,7 +340,7 @@ def test_reject_needs_reason_and_ids(sqlite_url: str) -> None:
     [
         (["letters", "print"], "Erreur : Option manquante : '-o' / '--output'."),
         (["outbox", "send", "--limit", "abc"], "'abc' n'est pas un nombre entier valide."),
-        (["accounts", "check-password"], "Erreur : Argument manquant : 'LOGIN'."),
+        (["accounts", "check-password"], "Erreur : Argument manquant : 'IDENTIFIANT'."),
         (["nosuch"], "Erreur : Commande inconnue : 'nosuch'."),
     ],
 )
@@ -348,4 +348,4 @@ def test_usage_errors_and_help_speak_french(sqlite_url: str, args: list[str], me
     code, _, err = invoke(sqlite_url, *args)
     assert code == 2 and message in err and "Utilisation :" in err and "Error" not in err
     code, out, _ = invoke(sqlite_url, "outbox", "-h")
-    assert code == 0 and "Affiche cette aide." in out and "Commandes:" in out
+    assert code == 0 and "Affiche cette aide." in out and "Commandes :" in out

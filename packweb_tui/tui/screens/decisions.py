@@ -37,9 +37,7 @@ def approval_question(plan: ApprovalPlan) -> tuple[str, Content, bool]:
         head = f"{created} comptes seront créés, chacun avec sa lettre d'identifiants."
     lines = [Content.styled(head, "bold")]
     if plan.skipped:
-        lines.append(
-            Content(f"{plural(len(plan.skipped), 'ligne ignorée', 'lignes ignorées')} :")
-        )
+        lines.append(Content(f"{plural(len(plan.skipped), 'ligne ignorée', 'lignes ignorées')} :"))
         for reason, count in sorted(plan.skipped_counts().items()):
             lines.append(Content(f"  • {reason.counted(count)}"))
     if not created:
