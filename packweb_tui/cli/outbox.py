@@ -44,7 +44,7 @@ def outbox_list(ctx: Context, statuses: tuple[str, ...], as_json: bool) -> None:
         return
     for v in views:
         line = (
-            f"{v.id:>6}  {v.status.label:<7}  {v.kind:<9}  {v.to}  "
+            f"{v.id:>6}  {v.status.label:<7}  {v.kind_label:<13}  {v.to}  "
             f"{format_instant(v.sent_at or v.created_at)}"
         )
         if v.status is OutboxStatus.QUEUED and v.attempts:

@@ -63,6 +63,34 @@ _OUTBOX_LABELS = {
 }
 
 
+class OutboxKind(StrEnum):
+    """What an email of the outbox is (the store keeps the value as plain text)."""
+
+    LETTER = "letter"  # a credentials letter, its PDF attached
+    REJECTION = "rejection"  # a requester told why the request was rejected
+    DIGEST = "digest"  # the establishment's requests address told of new requests
+
+    @property
+    def label(self) -> str:
+        return _OUTBOX_KIND_LABELS[self]
+
+    @classmethod
+    def label_of(cls, kind: str) -> str:
+        """The French word of a stored kind (the value itself for one this version does not
+        know, written by a newer one)."""
+        try:
+            return cls(kind).label
+        except ValueError:
+            return kind
+
+
+_OUTBOX_KIND_LABELS = {
+    OutboxKind.LETTER: "lettre",
+    OutboxKind.REJECTION: "refus",
+    OutboxKind.DIGEST: "récapitulatif",
+}
+
+
 class AvisState(StrEnum):
     """A receivable's avis détaillé: the portal asks for payment only once it is validated."""
 

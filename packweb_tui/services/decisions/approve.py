@@ -28,7 +28,7 @@ from packweb_tui.domain.decisions import UNDECIDED, SkipReason
 from packweb_tui.domain.letters import subject_for
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.requests import RequestStatus
-from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
+from packweb_tui.domain.states import CredentialsState, LetterState, OutboxKind, OutboxStatus
 from packweb_tui.domain.wording import agree, plural
 from packweb_tui.services import audit
 from packweb_tui.services.decisions.selection import (
@@ -426,7 +426,7 @@ async def _create_accounts(
         insert(table_of(OutboxMessage)),
         [
             {
-                "kind": "letter",
+                "kind": OutboxKind.LETTER,
                 "letter_id": letter_ids[account_ids[login]],
                 "to_addr": item.email,
                 "subject": subject_for(names[item.establishment_id]),

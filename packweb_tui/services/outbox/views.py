@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from packweb_tui.domain.states import OutboxStatus
+from packweb_tui.domain.states import OutboxKind, OutboxStatus
 from packweb_tui.services.mail import AddressError, Sender, message_id_for
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import OutboxMessage
@@ -33,6 +33,11 @@ class OutboxView:
     letter_id: int | None
     request_id: int | None
     message_id: str | None  # when the sender's domain is known
+
+    @property
+    def kind_label(self) -> str:
+        """« lettre », « refus », « récapitulatif »."""
+        return OutboxKind.label_of(self.kind)
 
     def to_json(self) -> dict[str, Any]:
         return {
