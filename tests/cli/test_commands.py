@@ -158,7 +158,15 @@ def test_bad_config_file(tmp_path: Path) -> None:
     config = tmp_path / "packweb.toml"
     config.write_text("[smtp]\nport = 'vingt-cinq'\n")
     result = CliRunner().invoke(cli, ["--config", str(config), "establishments", "list"])
-    assert result.exit_code == 2 and "[smtp] port : int attendu" in result.stderr
+    assert result.exit_code == 2
+    assert f"{config}, ligne 2 : [smtp] port : un nombre entier attendu" in result.stderr
+    config.write_text("[databse]\nurl = 'x.db'\n")
+    for args in (["establishments", "list"], []):  # the console too, before it starts
+        result = CliRunner().invoke(cli, ["--config", str(config), *args])
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"packweb : {config}, ligne 1 : [databse] : section inconnue (database ?)\n"
+        )
 
 
 def test_config_file_gives_the_database(tmp_path: Path) -> None:
