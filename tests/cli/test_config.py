@@ -71,11 +71,13 @@ def test_bad_files_say_what_and_where(tmp_path: Path, text: str, message: str) -
     ("text", "message"),
     [
         ("[databse]\nurl = 'x.db'\n", "ligne 1 : [databse] : section inconnue (database ?)"),
-        ("[smtp]\nport = 25\nhots = 'smtp.exemple.fr'\n", "ligne 3 : [smtp] hots : clé inconnue (host ?)"),
+        ("[smtp]\nport = 25\nhots = 'smtp.exemple.fr'\n",
+         "ligne 3 : [smtp] hots : clé inconnue (host ?)"),
         ("\n[smtp]\nfoo = 1\n", "ligne 3 : [smtp] foo : clé inconnue (connues : ca_file, host,"),
         ("smtp.hots = 'x'\n", "ligne 1 : [smtp] hots : clé inconnue (host ?)"),
         ("url = 'x.db'\n", "ligne 1 : url : clé hors section : elle se place sous [database] ou"),
-        ("[letters]\ndirectori = 'l'\n", "ligne 2 : [letters] directori : clé inconnue (directory ?)"),
+        ("[letters]\ndirectori = 'l'\n",
+         "ligne 2 : [letters] directori : clé inconnue (directory ?)"),
     ],
 )  # fmt: skip
 def test_a_misspelt_name_is_refused_with_the_nearest(
