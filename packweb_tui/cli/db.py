@@ -18,6 +18,6 @@ def db_upgrade(ctx: Context) -> None:
     """Crée ou met à jour le schéma."""
     from packweb_tui.services.database import schema_revision
 
-    # Opening the database creates or upgrades its schema: what is left is to say which.
-    revision = run(ctx, schema_revision)
+    # Creating the database (or opening it) brings its schema up: what is left is to say which.
+    revision = run(ctx, schema_revision, create=True)
     click.echo(f"Schéma à jour ({revision}).")

@@ -10,6 +10,7 @@ from concurrent.futures import Future
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from rich.console import Console
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, Provider
@@ -90,6 +91,8 @@ class PackWebApp(App[None]):
         given; the command line starts it before importing Textual). A bad [keys] in `config`
         is an InputError, raised before anything starts."""
         super().__init__()
+        # The line said on the way out is not wrapped: a path cut in two could not be copied.
+        self.error_console = Console(markup=False, highlight=False, stderr=True, soft_wrap=True)
         config = config or Config()  # the portal's address, email, where letters go; keys
         keymap = keymap_of(config)
         self.set_keymap(keymap)

@@ -174,10 +174,12 @@ def test_config_file_gives_the_database(tmp_path: Path) -> None:
     config = tmp_path / "packweb.toml"
     config.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{db_file}"\n')
     env = {k: v for k, v in os.environ.items() if k != "PACKWEB_DB_URL"}
+    result = CliRunner(env=env).invoke(cli, ["--config", str(config), "db", "upgrade"])
+    assert result.exit_code == 0 and db_file.exists()
     result = CliRunner(env=env).invoke(
         cli, ["--config", str(config), "establishments", "add", UAI, "Lycée"]
     )
-    assert result.exit_code == 0 and db_file.exists()
+    assert result.exit_code == 0
 
 
 def run_packweb(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

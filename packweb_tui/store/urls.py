@@ -1,0 +1,38 @@
+"""Which database URLs the store takes, read without SQLAlchemy: the command line checks the
+URL it is given before anything is imported (the console starts without SQLAlchemy), and
+the engine checks it again (store/engine.py), so no URL reaches a driver we do not have."""
+
+from __future__ import annotations
+
+import re
+
+from packweb_tui.domain.errors import InputError
+
+# What `--db`, PACKWEB_DB_URL and [database] url may say (engine.normalize_url adds the
+# async drivers): a bare path is a SQLite file.
+SQLITE_SCHEMES = frozenset({"sqlite", "sqlite+aiosqlite", "sqlite+pysqlite"})
+POSTGRESQL_SCHEMES = frozenset(
+    {"postgresql", "postgres", "postgresql+asyncpg", "postgresql+psycopg2", "postgresql+psycopg"}
+)
+SUPPORTED = (
+    "un fichier SQLite (/var/lib/packweb/packweb.db ou sqlite:////var/lib/packweb/packweb.db) "
+    "ou une base PostgreSQL (postgresql://utilisateur@serveur/base, ?schema=NOM au besoin)"
+)
+
+
+def without_password(url: str) -> str:
+    """The URL as it may be shown: `postgresql://packweb:***@db/packweb`."""
+    return re.sub(r"^([^:/]+://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def check_url(url: str) -> str:
+    """The scheme of a URL the store takes (« sqlite » for a bare path); InputError for any
+    other (MySQL, a typo in the scheme), saying which are taken."""
+    if "://" not in url:
+        return "sqlite"
+    scheme = url.partition("://")[0].lower()
+    if scheme in SQLITE_SCHEMES or scheme in POSTGRESQL_SCHEMES:
+        return scheme
+    raise InputError(
+        f"base de données « {without_password(url)} » non prise en charge : indiquez {SUPPORTED}"
+    )
