@@ -85,7 +85,7 @@ _SQLITE_WORDS = {
 
 def driver_words(reason: BaseException) -> str:
     """Why a database driver failed, in French when it is a usual reason."""
-    if isinstance(reason, OSError):
+    if isinstance(reason, OSError) and reason.errno is not None:
         return os_words(reason)
     line = first_line(reason)
     return _SQLITE_WORDS.get(line, line)
@@ -110,8 +110,6 @@ def _known_words(error: BaseException) -> str | None:
     ):
         reason = getattr(error, "orig", None) or error  # the driver's own words
         return f"base de données inaccessible : {driver_words(reason)}"
-    if isinstance(error, OSError):
-        return os_words(error)
     return None
 
 

@@ -20,7 +20,7 @@ from textual.signal import Signal
 
 from packweb_tui.config import Config
 from packweb_tui.domain.errors import InputError
-from packweb_tui.services.errors import first_line
+from packweb_tui.services.errors import failure_words
 from packweb_tui.tui.commands import PackWebCommands
 from packweb_tui.tui.context import ChooseEstablishment, ConsoleContext, FirstReadDone, utc_now
 from packweb_tui.tui.css import css_paths
@@ -153,7 +153,7 @@ class PackWebApp(App[None]):
         except Exception as error:  # every failure ends the same way: a line, status 1
             from packweb_tui.services.errors import OperationalError
 
-            detail = first_line(error)
+            detail = failure_words(error)
             if isinstance(error, OperationalError):
                 self.error = detail  # already says what failed, in French
             elif context.db is None:
@@ -207,7 +207,9 @@ class PackWebApp(App[None]):
         try:
             context.establishments = await list_establishments(context.db)
         except Exception as error:
-            self.notify(f"Lecture impossible : {error}", severity="error", markup=False)
+            self.notify(
+                f"Lecture impossible : {failure_words(error)}", severity="error", markup=False
+            )
             return
         current = self.establishment.uai if self.establishment else None
         await self.push_screen(
@@ -243,7 +245,7 @@ class PackWebApp(App[None]):
             except InputError as error:
                 return str(error)
             except Exception as error:  # shown in the dialog, never a traceback
-                detail = first_line(error)
+                detail = failure_words(error)
                 return f"Enregistrement impossible : {detail}"
             with contextlib.suppress(Exception):  # saved; the list is only for display
                 context.establishments = await list_establishments(db)

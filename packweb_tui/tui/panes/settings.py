@@ -29,7 +29,7 @@ from packweb_tui.domain.settings import (
     read_form,
 )
 from packweb_tui.domain.wording import plural
-from packweb_tui.services.errors import first_line
+from packweb_tui.services.errors import failure_words
 from packweb_tui.tui.context import ChooseEstablishment
 from packweb_tui.tui.panes.pane import OPENING, StorePane
 from packweb_tui.tui.widgets.closures import ClosuresSection, ClosuresTable
@@ -304,7 +304,7 @@ class SettingsPane(StorePane["SettingsView"]):
             self.reload()  # what the other operator saved: Ctrl+Z takes it
             return False
         except Exception as error:
-            detail = first_line(error)
+            detail = failure_words(error)
             self.notify(detail, title="Réglages non enregistrés", severity="error", markup=False)
             return False
         finally:
@@ -424,7 +424,7 @@ class SettingsPane(StorePane["SettingsView"]):
             except InputError as error:
                 return error.message
             except Exception as error:
-                detail = first_line(error)
+                detail = failure_words(error)
                 return f"Enregistrement impossible : {detail}"
             return None
 
@@ -458,7 +458,7 @@ class SettingsPane(StorePane["SettingsView"]):
                 db, view.uai, closure.id, self.context.operator, self.context.now()
             )
         except Exception as error:
-            detail = first_line(error)
+            detail = failure_words(error)
             self.notify(detail, title="Suppression impossible", severity="error", markup=False)
             return
         self.reload()

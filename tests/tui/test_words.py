@@ -1,0 +1,54 @@
+"""The console speaks French when something fails: a file and why (not "[Errno 13]
+Permission denied"), and it says which database it has open."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pytest
+
+from packweb_tui.tui.screens.decisions import ConfirmScreen
+from tests.tui.test_credentials import approved_url, credentials_tab, make_app, preview
+from tests.tui.test_requests import until
+
+__all__ = ["approved_url"]  # the fixture, shared with the Identifiants tests
+SIZE = (80, 24)
+
+
+def notifications(app: object) -> list[str]:
+    return [n.message for n in app._notifications]  # type: ignore[attr-defined]
+
+
+async def test_a_letters_folder_that_cannot_be_made_is_said_in_french(
+    approved_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "fichier").write_text("pas un dossier")
+    letters = tmp_path / "fichier" / "lettres"
+    app = make_app(approved_url, letters)
+    async with app.run_test(size=SIZE) as pilot:
+        await credentials_tab(pilot)
+        await until(pilot, lambda: "Lecture impossible" in preview(app))
+        assert preview(app) == (
+            f"Lecture impossible : {letters / '0750655E'} : "
+            "un élément du chemin n'est pas un dossier"
+        )
+        assert "Errno" not in preview(app)
+
+
+async def test_a_refused_file_is_said_in_french(
+    approved_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", "/srv/lettres/edition.pdf")
+
+    monkeypatch.setattr("packweb_tui.services.letters.print_edition", refused)
+    app = make_app(approved_url, tmp_path / "lettres")
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await credentials_tab(pilot)
+        await until(pilot, lambda: bool(pane.rows))
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(notifications(app)))
+        assert notifications(app) == ["/srv/lettres/edition.pdf : permission refusée"]
