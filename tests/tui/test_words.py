@@ -4,6 +4,7 @@ Permission denied"), and it says which database it has open."""
 from __future__ import annotations
 
 import errno
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,24 @@ async def test_a_refused_file_is_said_in_french(
         await pilot.press("enter")
         await until(pilot, lambda: bool(notifications(app)))
         assert notifications(app) == ["/srv/lettres/edition.pdf : permission refusée"]
+
+
+async def test_sending_without_smtp_says_which_file_and_keys(
+    approved_url: str, tmp_path: Path
+) -> None:
+    config_file = tmp_path / "packweb.toml"
+    app = make_app(approved_url, tmp_path / "lettres")
+    app.context.config = replace(app.context.config, path=config_file)  # read from that file
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await credentials_tab(pilot)
+        await until(pilot, lambda: bool(pane.rows))
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(notifications(app)))
+        assert notifications(app) == [
+            f"{config_file} : [smtp] sender manquant (l'adresse d'expédition des courriels) : "
+            'dans ce fichier, section [smtp], indiquez sender = "Intendance '
+            '<intendance@lycee.fr>" et host = "smtp.exemple.fr" (puis port, security, '
+            "username, password_file selon le serveur)"
+        ]
