@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from packweb_tui.store.engine import WRITE_OPTION, create_engine, normalize_url, sqlite_file
 from packweb_tui.store.revision import HEAD_REVISION
 from packweb_tui.store.schema import current_revision, ensure_schema
+from packweb_tui.store.urls import shown_url
 
 
 class MissingDatabase(RuntimeError):
@@ -71,8 +72,7 @@ class Database:
     def shown_url(self) -> str:
         """Where the database is, as it may be shown: a SQLite file's path, else the URL
         without its password."""
-        file = sqlite_file(self.url)
-        return str(file) if file is not None else self.url.render_as_string(hide_password=True)
+        return shown_url(self.url.render_as_string(hide_password=True))
 
     @property
     def dialect(self) -> str:

@@ -5,6 +5,7 @@ the engine checks it again (store/engine.py), so no URL reaches a driver we do n
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from packweb_tui.domain.errors import InputError
 
@@ -23,6 +24,17 @@ SUPPORTED = (
 def without_password(url: str) -> str:
     """The URL as it may be shown: `postgresql://packweb:***@db/packweb`."""
     return re.sub(r"^([^:/]+://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def shown_url(url: str) -> str:
+    """Where a database is, as the operator reads it: a SQLite file's path, else the URL
+    without its password."""
+    if "://" not in url:
+        return str(Path(url).expanduser())
+    scheme, _, rest = url.partition("://")
+    if scheme.lower() in SQLITE_SCHEMES and rest.startswith("/") and len(rest) > 1:
+        return rest[1:]  # sqlite:///relative, sqlite:////absolute
+    return without_password(url)
 
 
 def check_url(url: str) -> str:

@@ -21,6 +21,7 @@ from textual.signal import Signal
 from packweb_tui.config import Config
 from packweb_tui.domain.errors import InputError
 from packweb_tui.services.errors import failure_words
+from packweb_tui.store.urls import shown_url
 from packweb_tui.tui.commands import PackWebCommands
 from packweb_tui.tui.context import ChooseEstablishment, ConsoleContext, FirstReadDone, utc_now
 from packweb_tui.tui.css import css_paths
@@ -108,6 +109,7 @@ class PackWebApp(App[None]):
             establishment_changed=Signal(self, "establishment"),
             keymap=keymap,
             demo=demo,
+            database=shown_url(db_url),
             clock=clock,
         )
         self.db_url = db_url

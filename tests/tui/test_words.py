@@ -8,8 +8,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
 from packweb_tui.tui.screens.decisions import ConfirmScreen
+from packweb_tui.tui.screens.help import HelpScreen
 from tests.tui.test_credentials import approved_url, credentials_tab, make_app, preview
 from tests.tui.test_requests import until
 
@@ -73,4 +75,17 @@ async def test_sending_without_smtp_says_which_file_and_keys(
             'dans ce fichier, section [smtp], indiquez sender = "Intendance '
             '<intendance@lycee.fr>" et host = "smtp.exemple.fr" (puis port, security, '
             "username, password_file selon le serveur)"
+        ]
+
+
+async def test_the_help_says_which_database_is_open(approved_url: str, tmp_path: Path) -> None:
+    app = make_app(approved_url, tmp_path / "lettres")
+    async with app.run_test(size=SIZE) as pilot:
+        await credentials_tab(pilot)
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        where = str(app.screen.query_one("#help-where", Static).render())
+        assert where.splitlines() == [
+            f"Base de données  {tmp_path / 'console.db'}",
+            "Configuration    aucun fichier (par défaut)",
         ]
