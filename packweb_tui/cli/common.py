@@ -120,7 +120,12 @@ def progress_on_terminal(label: str) -> Callable[[int, int], None] | None:
 
 
 def open_console(ctx: Context, url: str, demo: bool) -> None:
+    from packweb_tui.services.errors import missing_database
+    from packweb_tui.store.urls import missing_sqlite_file
     from packweb_tui.tui.startup import prefetch
+
+    if (missing := missing_sqlite_file(url)) is not None:  # said before the screen is taken
+        fail(missing_database(str(missing), sqlite=True), 1)
 
     # The first rows are read in a thread while Textual is imported (a third of a second).
     first_read = prefetch(url)

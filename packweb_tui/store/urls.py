@@ -37,6 +37,19 @@ def shown_url(url: str) -> str:
     return without_password(url)
 
 
+def missing_sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL when it does not exist (None when it does, or for anything
+    but a plain SQLite path): the console says so before it starts. The store checks again
+    when it opens (Database.open)."""
+    if "?" in url or "://" in url and url.partition("://")[0].lower() not in SQLITE_SCHEMES:
+        return None
+    shown = shown_url(url)
+    if shown in ("", ":memory:") or "://" in shown:
+        return None
+    path = Path(shown)
+    return None if path.exists() else path
+
+
 def check_url(url: str) -> str:
     """The scheme of a URL the store takes (« sqlite » for a bare path); InputError for any
     other (MySQL, a typo in the scheme), saying which are taken."""

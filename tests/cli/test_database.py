@@ -14,6 +14,7 @@ from packweb_tui.store.revision import HEAD_REVISION
 
 UAI = "0750655E"
 COMMANDS = [
+    [],  # the console: said before it takes the screen
     ["establishments", "list"],
     ["establishments", "add", UAI, "Lycée"],
     ["requests", "list"],
@@ -28,7 +29,7 @@ COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]))
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]) or "console")
 def test_a_mistyped_path_creates_nothing(tmp_path: Path, args: list[str]) -> None:
     typo = tmp_path / "packwbe" / "packweb.db"
     result = CliRunner().invoke(cli, ["--db", str(typo), *args])

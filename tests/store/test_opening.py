@@ -13,6 +13,7 @@ from packweb_tui.store.database import Database, MissingDatabase
 from packweb_tui.store.engine import normalize_url, sqlite_file
 from packweb_tui.store.revision import HEAD_REVISION
 from packweb_tui.store.schema import current_revision
+from packweb_tui.store.urls import missing_sqlite_file, shown_url
 
 
 async def test_opening_a_missing_database_creates_nothing(new_db_url: str) -> None:
@@ -58,3 +59,16 @@ def test_unsupported_databases_say_which_are(url: str) -> None:
     message = str(caught.value)
     assert "non prise en charge" in message and "s3cret" not in message
     assert "SQLite" in message and "postgresql://utilisateur@serveur/base" in message
+
+
+def test_a_missing_sqlite_file_is_known_without_sqlalchemy(tmp_path: Path) -> None:
+    there = tmp_path / "là.db"
+    there.touch()
+    absent = tmp_path / "absent.db"
+    assert missing_sqlite_file(str(absent)) == absent
+    assert missing_sqlite_file(f"sqlite+aiosqlite:///{absent}") == absent
+    assert missing_sqlite_file(f"sqlite:///{there}") is None
+    assert missing_sqlite_file("sqlite+aiosqlite:///:memory:") is None
+    assert missing_sqlite_file(f"sqlite:///{absent}?mode=ro") is None  # left to the store
+    assert missing_sqlite_file("postgresql://h/db") is None
+    assert shown_url("postgresql://u:pw@h/db") == "postgresql://u:***@h/db"
