@@ -41,7 +41,7 @@ def missing_sqlite_file(url: str) -> Path | None:
     """The file of a SQLite URL when it does not exist (None when it does, or for anything
     but a plain SQLite path): the console says so before it starts. The store checks again
     when it opens (Database.open)."""
-    if "?" in url or "://" in url and url.partition("://")[0].lower() not in SQLITE_SCHEMES:
+    if "?" in url or ("://" in url and url.partition("://")[0].lower() not in SQLITE_SCHEMES):
         return None
     shown = shown_url(url)
     if shown in ("", ":memory:") or "://" in shown:
