@@ -42,3 +42,17 @@ def test_reports_count_requests_not_reasons() -> None:
     decided = [Skipped(8, SkipReason.DECIDED), Skipped(9, SkipReason.DECIDED)]
     rejection = RejectionReport(2, [1], decided)
     assert rejection.summary_lines()[-1] == "  2 demandes : déjà acceptée ou refusée — n° 8, n° 9"
+
+
+def test_unsaved_settings_count_the_others() -> None:
+    from types import SimpleNamespace
+
+    from packweb_tui.domain.settings import FIELD_BY_KEY
+    from packweb_tui.tui.panes.settings import SettingsPane
+
+    pane = SettingsPane()
+    pane.view = SimpleNamespace(name="Lycée", uai="0750655E")  # type: ignore[assignment]
+    keys = list(FIELD_BY_KEY)
+    for changed, tail in ((5, " et 1 autre."), (6, " et 2 autres.")):
+        pane.changed_keys = lambda n=changed: keys[:n]  # type: ignore[method-assign]
+        assert tail in pane._question("de partir").plain.split("\n")[0]

@@ -321,7 +321,8 @@ class SettingsPane(StorePane["SettingsView"]):
     def _question(self, then: str) -> Content:
         assert self.view is not None
         labels = [FIELD_BY_KEY[k].label for k in self.changed_keys()]
-        shown = ", ".join(labels[:4]) + (f" et {len(labels) - 4} autres" if len(labels) > 4 else "")
+        more = f" et {plural(len(labels) - 4, 'autre')}" if len(labels) > 4 else ""
+        shown = ", ".join(labels[:4]) + more
         return Content(
             f"Les réglages de {self.view.name} ({self.view.uai}) ont des modifications non "
             f"enregistrées : {shown}.\n\nLes enregistrer avant {then} ?"
