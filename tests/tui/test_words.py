@@ -6,8 +6,10 @@ from __future__ import annotations
 import errno
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from packweb_tui.tui.screens.decisions import ConfirmScreen
@@ -21,6 +23,16 @@ SIZE = (80, 24)
 
 def notifications(app: object) -> list[str]:
     return [n.message for n in app._notifications]  # type: ignore[attr-defined]
+
+
+async def confirmed(pilot: Pilot[Any], key: str) -> None:
+    """In Identifiants, `key` on the first account, confirmed; until something is said."""
+    pane = await credentials_tab(pilot)
+    await until(pilot, lambda: bool(pane.rows))
+    await pilot.press(key)
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+    await pilot.press("enter")
+    await until(pilot, lambda: bool(notifications(pilot.app)))
 
 
 async def test_a_letters_folder_that_cannot_be_made_is_said_in_french(
@@ -48,12 +60,7 @@ async def test_a_refused_file_is_said_in_french(
     monkeypatch.setattr("packweb_tui.services.letters.print_edition", refused)
     app = make_app(approved_url, tmp_path / "lettres")
     async with app.run_test(size=SIZE) as pilot:
-        pane = await credentials_tab(pilot)
-        await until(pilot, lambda: bool(pane.rows))
-        await pilot.press("i")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("enter")
-        await until(pilot, lambda: bool(notifications(app)))
+        await confirmed(pilot, "i")
         assert notifications(app) == ["/srv/lettres/edition.pdf : permission refusée"]
 
 
@@ -64,12 +71,7 @@ async def test_sending_without_smtp_says_which_file_and_keys(
     app = make_app(approved_url, tmp_path / "lettres")
     app.context.config = replace(app.context.config, path=config_file)  # read from that file
     async with app.run_test(size=SIZE) as pilot:
-        pane = await credentials_tab(pilot)
-        await until(pilot, lambda: bool(pane.rows))
-        await pilot.press("m")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("enter")
-        await until(pilot, lambda: bool(notifications(app)))
+        await confirmed(pilot, "m")
         assert notifications(app) == [
             f"{config_file} : [smtp] sender manquant (l'adresse d'expédition des courriels) : "
             'dans ce fichier, section [smtp], indiquez sender = "Intendance '
