@@ -126,8 +126,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
             yield Label("Aide : les touches", id="help-title")
+            yield Static(where_it_works(console_context(self)), id="help-where")
             with VerticalScroll(id="help-keys"):
-                yield Static(where_it_works(console_context(self)), id="help-where")
                 yield Static(render_sections(self._sections))
         yield Footer()
 
