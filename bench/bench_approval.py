@@ -74,7 +74,7 @@ async def make_store(url: str, count: int, seed: int) -> list[int]:
                     "submitted_at": "2026-09-01T20:00:00+02:00",
                 }
             )
-    async with await Database.open(url) as db:
+    async with await Database.create(url) as db:
         await add_establishment(db, UAI, "Lycée Victor-Hugo", "bench")
         hosts = parse_hosts("\n".join(rows).encode(), "hosts.csv")
         await import_hosts(db, hosts, "bench", "hosts.csv")

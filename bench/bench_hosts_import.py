@@ -47,7 +47,7 @@ async def _step(step: str, data: Path, url: str) -> dict[str, Any]:
     from packweb_tui.store.database import Database
 
     start = time.perf_counter()
-    db = await Database.open(url)
+    db = await Database.create(url)
     opened = time.perf_counter()
     result: dict[str, Any] = {"open": opened - start}
     try:

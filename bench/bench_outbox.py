@@ -139,7 +139,7 @@ async def fill(url: str, count: int, seed: int = 1) -> None:
     ]
     password_hash = hash_password("non-mesuré")  # the same for all: hashing is not measured
     now = utcnow()
-    async with await Database.open(url) as db:
+    async with await Database.create(url) as db:
         await add_establishment(db, UAI, "Lycée Victor-Hugo", "bench")
         async with db.writing() as session:
             eid = await session.scalar(select(Establishment.id))

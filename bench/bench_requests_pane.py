@@ -40,7 +40,7 @@ async def fill(data: Path, url: str) -> tuple[str, int]:
     from packweb_tui.services.requests import import_requests, read_requests_file
     from packweb_tui.store.database import Database
 
-    async with await Database.open(url) as db:
+    async with await Database.create(url) as db:
         # The file as datagen writes it, read as the demo reads it (one establishment).
         (uai,) = await add_establishments(db, data / "establishments.csv", "bench")
         await import_hosts(db, read_hosts_file(data / "hosts.csv"), "bench", "hosts.csv")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -63,25 +64,60 @@ def _drop_schema(schema: str) -> None:
     asyncio.run(drop())
 
 
-def make_db_url(engine: str, tmp_path: Path) -> Iterator[str]:
+def create_database(url: str) -> str:
+    """Create the database at `url` (its schema at the newest revision), as `packweb db
+    upgrade` does: only that and `packweb demo` make one; every other use needs it there."""
+
+    async def create() -> None:
+        await (await Database.create(url)).close()
+
+    asyncio.run(create())
+    return url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new database's file, made once: each test's is a copy (the migration runs once)."""
+    path = tmp_path_factory.mktemp("template") / "packweb.db"
+    create_database(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+def make_db_url(engine: str, tmp_path: Path, template: Path | None) -> Iterator[str]:
+    """A new, empty database (its tables, no rows); none at all without a `template`."""
     if engine == "sqlite":
+        if template is None:  # in a folder that is not there either
+            yield f"sqlite+aiosqlite:///{tmp_path / 'nouvelle' / 'packweb.db'}"
+            return
+        shutil.copyfile(template, tmp_path / "packweb.db")
         yield f"sqlite+aiosqlite:///{tmp_path / 'packweb.db'}"
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    yield f"{PG_URL}?schema={schema}"
+    url = f"{PG_URL}?schema={schema}"
+    yield url if template is None else create_database(url)
     _drop_schema(schema)
 
 
 @pytest.fixture(params=ENGINES)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
     """A URL of a new, empty database: a SQLite file, then a PostgreSQL schema."""
     if request.param == "postgresql":
         request.getfixturevalue("pg_available")
-    yield from make_db_url(request.param, tmp_path)
+    yield from make_db_url(request.param, tmp_path, sqlite_template)
+
+
+@pytest.fixture(params=ENGINES)
+def new_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL where there is no database yet: a SQLite file, then a PostgreSQL schema."""
+    if request.param == "postgresql":
+        request.getfixturevalue("pg_available")
+    yield from make_db_url(request.param, tmp_path, None)
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A URL of a new, empty SQLite database."""
+    shutil.copyfile(sqlite_template, tmp_path / "packweb.db")
     return f"sqlite+aiosqlite:///{tmp_path / 'packweb.db'}"
 
 

@@ -25,11 +25,12 @@ from packweb_tui.cli import (
     settings,
 )
 from packweb_tui.cli.common import Context, guarded, open_console
+from packweb_tui.cli.words import french_help
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_option", metavar="URL", help="Base de données (SQLite ou PostgreSQL).")
-@click.option("--config", "config_option", metavar="PATH", help="Fichier de configuration TOML.")
+@click.option("--config", "config_option", metavar="CHEMIN", help="Fichier de configuration TOML.")
 @click.option("--debug", is_flag=True, help="Affiche le détail technique des erreurs.")
 @click.version_option(package_name="packweb-tui", message="packweb %(version)s")
 @click.pass_context
@@ -60,6 +61,7 @@ for _command in (
     demo.demo,
 ):
     cli.add_command(_command)
+french_help(cli)  # every command is in: their help in French
 
 
 def main() -> None:

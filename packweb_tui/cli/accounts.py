@@ -38,10 +38,11 @@ def accounts_list(ctx: Context, uai: str | None, as_json: bool) -> None:
 
 
 @accounts.command("reset")
-@click.argument("login")
+@click.argument("login", metavar="IDENTIFIANT")
 @pass_context
 def accounts_reset(ctx: Context, login: str) -> None:
-    """Donne un nouveau mot de passe initial à LOGIN et met sa lettre en file d'envoi."""
+    """Donne un nouveau mot de passe initial au compte IDENTIFIANT et met sa lettre en file
+    d'envoi."""
     from packweb_tui.config import letters_dir
     from packweb_tui.services.letters import reset_password
 
@@ -59,10 +60,11 @@ def accounts_reset(ctx: Context, login: str) -> None:
 
 
 @accounts.command("check-password")
-@click.argument("login")
+@click.argument("login", metavar="IDENTIFIANT")
 @pass_context
 def accounts_check_password(ctx: Context, login: str) -> None:
-    """Lit un mot de passe sur l'entrée standard : code 0 si c'est celui de LOGIN, 1 sinon."""
+    """Lit un mot de passe sur l'entrée standard : code 0 si c'est celui du compte
+    IDENTIFIANT, 1 sinon."""
     from packweb_tui.services.letters import check_password
 
     if sys.stdin.isatty():  # typed by support: not shown on the screen

@@ -70,10 +70,10 @@ def closures_add(
 
 @closures.command("remove")
 @click.argument("uai")
-@click.argument("closure_id", metavar="ID", type=int)
+@click.argument("closure_id", metavar="N°", type=int)
 @pass_context
 def closures_remove(ctx: Context, uai: str, closure_id: int) -> None:
-    """Supprime la fermeture n° ID de UAI."""
+    """Supprime la fermeture N° de UAI."""
     from packweb_tui.services.settings import remove_closure
 
     view = run(ctx, lambda d: remove_closure(d, uai, closure_id, ctx.operator))

@@ -48,7 +48,13 @@ class Context:
 
     @property
     def db_url(self) -> str:
-        return resolve_db_url(self.db_option, self.config)
+        """The database's URL (--db, PACKWEB_DB_URL, the file, the default); InputError for
+        one the store does not take, before anything heavy is imported."""
+        from packweb_tui.store.urls import check_url
+
+        url = resolve_db_url(self.db_option, self.config)
+        check_url(url)
+        return url
 
     @property
     def operator(self) -> str:
@@ -63,14 +69,22 @@ def fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
-def run(ctx: Context, work: Callable[[Database], Awaitable[_T]], url: str | None = None) -> _T:
-    """Open the database (creating or upgrading its schema), run `work`, close; turn every
-    failure into a clear message and an exit status."""
+def run(
+    ctx: Context,
+    work: Callable[[Database], Awaitable[_T]],
+    url: str | None = None,
+    *,
+    create: bool = False,
+) -> _T:
+    """Open the database (upgrading an older schema), run `work`, close; turn every failure
+    into a clear message and an exit status. Only with `create` (`db upgrade`, `demo`) is a
+    database made where there is none: else that is a failure that says where it looked."""
 
     async def main() -> _T:
         from packweb_tui.store.database import Database
 
-        db = await Database.open(url or ctx.db_url)
+        where = url or ctx.db_url
+        db = await (Database.create(where) if create else Database.open(where))
         try:
             return await work(db)
         finally:
@@ -112,7 +126,12 @@ def progress_on_terminal(label: str) -> Callable[[int, int], None] | None:
 
 
 def open_console(ctx: Context, url: str, demo: bool) -> None:
+    from packweb_tui.services.errors import missing_database
+    from packweb_tui.store.urls import missing_sqlite_file
     from packweb_tui.tui.startup import prefetch
+
+    if (missing := missing_sqlite_file(url)) is not None:  # said before the screen is taken
+        fail(missing_database(str(missing), sqlite=True), 1)
 
     # The first rows are read in a thread while Textual is imported (a third of a second).
     first_read = prefetch(url)

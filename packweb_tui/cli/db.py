@@ -15,9 +15,10 @@ def db() -> None:
 @db.command("upgrade")
 @pass_context
 def db_upgrade(ctx: Context) -> None:
-    """Crée ou met à jour le schéma."""
+    """Crée la base de données (seule commande à le faire, avec demo), ou met à jour son
+    schéma."""
     from packweb_tui.services.database import schema_revision
 
-    # Opening the database creates or upgrades its schema: what is left is to say which.
-    revision = run(ctx, schema_revision)
+    # Creating the database (or opening it) brings its schema up: what is left is to say which.
+    revision = run(ctx, schema_revision, create=True)
     click.echo(f"Schéma à jour ({revision}).")

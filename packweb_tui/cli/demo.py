@@ -17,7 +17,7 @@ def demo(ctx: Context, reset: bool, load_only: bool) -> None:
     from packweb_tui.services.demo import demo_db_url, prepare_demo
 
     url = ctx.db_option or demo_db_url(user_data_dir())
-    loaded = run(ctx, lambda d: prepare_demo(d, ctx.operator, reset), url=url)
+    loaded = run(ctx, lambda d: prepare_demo(d, ctx.operator, reset), url=url, create=True)
     if load_only:
         click.echo(("Données de démonstration chargées : " if loaded else "Démo prête : ") + url)
         return

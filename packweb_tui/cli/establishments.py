@@ -19,14 +19,14 @@ PHONE_HELP = "Le téléphone imprimé sur les lettres, par ex. « 01 44 55 66 77
 
 @establishments.command("add")
 @click.argument("uai")
-@click.argument("name")
+@click.argument("name", metavar="NOM")
 @click.option("--address", "address", multiple=True, metavar="LIGNE", help=ADDRESS_HELP)
 @click.option("--phone", default="", metavar="NUMÉRO", help=PHONE_HELP)
 @pass_context
 def establishments_add(
     ctx: Context, uai: str, name: str, address: tuple[str, ...], phone: str
 ) -> None:
-    """Ajoute l'établissement UAI (7 chiffres et la lettre de contrôle) nommé NAME.
+    """Ajoute l'établissement UAI (7 chiffres et la lettre de contrôle) nommé NOM.
 
     \b
     Exemple :

@@ -15,7 +15,7 @@ def hosts() -> None:
 
 
 @hosts.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", metavar="FICHIER", type=click.Path(path_type=Path))
 @click.option("--uai", help="UAI des lignes sans colonne uai.")
 @click.option("--dry-run", is_flag=True, help="Vérifie et compte sans rien enregistrer.")
 @pass_context

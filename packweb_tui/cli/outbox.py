@@ -26,7 +26,8 @@ def outbox() -> None:
 @click.option(
     "--status", "statuses", multiple=True,
     type=click.Choice(["queued", "sent", "failed", "cancelled"]),
-    help="queued (en file), sent, failed ou cancelled ; répétable.",
+    help="queued (en file), sent (envoyés), failed (en échec) ou cancelled (annulés) ; "
+    "répétable.",
 )  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
 @pass_context
@@ -43,7 +44,7 @@ def outbox_list(ctx: Context, statuses: tuple[str, ...], as_json: bool) -> None:
         return
     for v in views:
         line = (
-            f"{v.id:>6}  {v.status.label:<7}  {v.kind:<9}  {v.to}  "
+            f"{v.id:>6}  {v.status.label:<7}  {v.kind_label:<13}  {v.to}  "
             f"{format_instant(v.sent_at or v.created_at)}"
         )
         if v.status is OutboxStatus.QUEUED and v.attempts:

@@ -17,7 +17,7 @@ def payments() -> None:
 
 
 @payments.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", metavar="FICHIER", type=click.Path(path_type=Path))
 @pass_context
 def payments_import(ctx: Context, file: Path) -> None:
     """Importe des paiements d'un fichier CSV (tout ou rien, sans doublon)."""

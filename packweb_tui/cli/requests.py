@@ -31,7 +31,7 @@ def requests() -> None:
 
 
 @requests.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", metavar="FICHIER", type=click.Path(path_type=Path))
 @pass_context
 def requests_import(ctx: Context, file: Path) -> None:
     """Importe des demandes (fichier JSON), puis les rapproche des hôtes."""
@@ -47,7 +47,7 @@ def requests_import(ctx: Context, file: Path) -> None:
 @click.option(
     "--status",
     type=click.Choice([s.value for s in RequestStatus]),
-    help="pending, approved ou rejected.",
+    help="pending (en attente), approved (acceptées) ou rejected (refusées).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
 @pass_context
@@ -70,14 +70,14 @@ def requests_list(ctx: Context, uai: str | None, status: str | None, as_json: bo
 
 
 @requests.command("approve")
-@click.argument("ids", nargs=-1, type=int)
+@click.argument("ids", nargs=-1, type=int, metavar="[N°]...")
 @click.option(
     "--all-exact", is_flag=True, help="Toutes les demandes en attente au rapprochement exact."
 )
 @click.option("--uai", help="Un seul établissement.")
 @pass_context
 def requests_approve(ctx: Context, ids: tuple[int, ...], all_exact: bool, uai: str | None) -> None:
-    """Crée les comptes des demandes ID... (ou de toutes les demandes au rapprochement exact)
+    """Crée les comptes des demandes N°... (ou de toutes les demandes au rapprochement exact)
     et prépare pour chacun sa lettre d'identifiants.
 
     Seules sont acceptées les demandes au rapprochement exact ou dont l'hôte a été choisi à la
@@ -109,7 +109,7 @@ def requests_approve(ctx: Context, ids: tuple[int, ...], all_exact: bool, uai: s
 
 
 @requests.command("reject")
-@click.argument("ids", nargs=-1, type=int, required=True)
+@click.argument("ids", nargs=-1, type=int, required=True, metavar="N°...")
 @click.option(
     "--reason",
     required=True,
@@ -119,7 +119,7 @@ def requests_approve(ctx: Context, ids: tuple[int, ...], all_exact: bool, uai: s
 @click.option("--uai", help="Un seul établissement.")
 @pass_context
 def requests_reject(ctx: Context, ids: tuple[int, ...], reason: str, uai: str | None) -> None:
-    """Refuse les demandes ID... ; chaque demandeur est prévenu par courriel."""
+    """Refuse les demandes N°... ; chaque demandeur est prévenu par courriel."""
     from packweb_tui.services.decisions.reject import reject_requests
 
     report = run(ctx, lambda d: reject_requests(d, ids, reason, ctx.operator, uai=uai))

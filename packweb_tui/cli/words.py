@@ -1,11 +1,15 @@
 """Click's own words in French: its help (« Affiche cette aide »), its usage line and its
 errors (option manquante, valeur invalide...). Click asks gettext for every message it shows,
 through the `_` and `ngettext` of its modules: those are pointed at this table. A message not
-in the table stays as Click wrote it."""
+in the table stays as Click wrote it. The words Click does not ask gettext for (its headings'
+colon, the kinds of values, « COMMAND [ARGS]... ») are set by `install` and `french_help`."""
 
 from __future__ import annotations
 
 import importlib
+from typing import Any
+
+import click
 
 WORDS = {
     "Show this message and exit.": "Affiche cette aide.",
@@ -35,7 +39,7 @@ WORDS = {
     "Did you mean {possibility}?": "Vouliez-vous dire {possibility} ?",
     "(Did you mean one of: {possibilities}?)": "(Vouliez-vous dire : {possibilities} ?)",
     "{value!r} is not a valid {number_type}.": "{value!r} n'est pas un {number_type} valide.",
-    "{value} is not in the range {range}.": "{value} n'est pas dans l'intervalle {range}.",
+    "{value} is not in the range {range}.": "{value} est hors limites ({range}).",
     "{value!r} is not {choice}.": "{value!r} n'est pas {choice}.",
     "{value!r} is not one of {choices}.": "{value!r} n'est pas parmi {choices}.",
     "Choose from:\n\t{choices}": "Au choix :\n\t{choices}",
@@ -56,6 +60,8 @@ WORDS = {
     "path": "chemin",
     "Aborted!": "Interrompu.",
     "default: {default}": "par défaut : {default}",
+    "env var: {var}": "variable d'environnement : {var}",
+    "required": "obligatoire",
     "%(prog)s, version %(version)s": "%(prog)s, version %(version)s",
 }
 
@@ -102,8 +108,14 @@ def french_n(singular: str, plural: str, count: int) -> str:
     return french(singular if count == 1 else plural)
 
 
+def _write_heading(self: click.HelpFormatter, heading: str) -> None:
+    # « Options : », with the space French puts before a colon (Click writes "Options:").
+    self.write(f"{'':>{self.current_indent}}{heading} :\n")
+
+
 def install() -> None:
-    """Point Click's gettext calls at the table (idempotent)."""
+    """Point Click's gettext calls at the table, and its headings at French typography
+    (idempotent)."""
     for name in _MODULES:
         try:
             module = importlib.import_module(name)
@@ -113,3 +125,43 @@ def install() -> None:
             module._ = french  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = french_n  # type: ignore[attr-defined]
+    click.HelpFormatter.write_heading = _write_heading  # type: ignore[method-assign]
+    click.types._NumberRangeBase._describe_range = _describe_range  # type: ignore[method-assign]
+
+
+def _describe_range(self: click.types._NumberRangeBase[Any, Any]) -> str:
+    # « au moins 1 », not "x>=1": in the help ([au moins 1]) and in the error.
+    low = None if self.min is None else f"{'plus de' if self.min_open else 'au moins'} {self.min}"
+    high = None if self.max is None else f"{'moins de' if self.max_open else 'au plus'} {self.max}"
+    return " et ".join(part for part in (low, high) if part)
+
+
+# What an option's value is, shown after it in the help (Click shows its type's English name:
+# TEXT, INTEGER, PATH...), by type; the first that fits.
+_VALUE_WORDS: tuple[tuple[type[click.ParamType[Any]], str], ...] = (
+    (click.File, "FICHIER"),
+    (click.Path, "CHEMIN"),
+    (click.types.IntParamType, "NOMBRE"),
+    (click.types.FloatParamType, "NOMBRE"),
+    (click.types.StringParamType, "TEXTE"),
+)
+
+
+def french_help(command: click.Command) -> None:
+    """Put in French the words of `command`'s help and of every command under it that Click
+    builds without gettext: the values of the options (« --uai TEXTE ») and the subcommand of
+    a group (« COMMANDE [ARGUMENTS]... »). An argument's name is its own metavar: each command
+    names its arguments in French (a test walks every help page)."""
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = (
+            (command.subcommand_metavar or "")
+            .replace("COMMAND", "COMMANDE")
+            .replace("[ARGS]", "[ARGUMENTS]")
+        )
+        for sub in command.commands.values():
+            french_help(sub)
+    for param in command.params:
+        if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
+            word = next((w for kind, w in _VALUE_WORDS if isinstance(param.type, kind)), None)
+            if word is not None:
+                param.metavar = word

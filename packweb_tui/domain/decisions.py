@@ -9,6 +9,7 @@ from packweb_tui.domain.errors import InputError
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.names import clean_text
 from packweb_tui.domain.requests import RequestStatus
+from packweb_tui.domain.wording import plural
 
 
 class SkipReason(StrEnum):
@@ -24,6 +25,11 @@ class SkipReason(StrEnum):
     @property
     def label(self) -> str:
         return _SKIP_LABELS[self]
+
+    def counted(self, count: int) -> str:
+        """« 2 demandes : l'hôte a déjà un compte… »: how many requests were left for this
+        reason, read as a count (never « 2 l'hôte a déjà un compte »)."""
+        return f"{plural(count, 'demande')} : {self.label}"
 
 
 _SKIP_LABELS = {

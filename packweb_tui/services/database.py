@@ -8,5 +8,5 @@ from packweb_tui.store.schema import current_revision
 
 async def schema_revision(db: Database) -> str | None:
     """The revision the database's schema is at (None for a database without one); once
-    `Database.open` has run, the newest."""
+    `Database.open` or `create` has run, the newest."""
     return await current_revision(db.engine)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.names import clean_text
 from packweb_tui.domain.requests import ANSWER_DELAY_HOURS
-from packweb_tui.domain.states import OutboxStatus
+from packweb_tui.domain.states import OutboxKind, OutboxStatus
 from packweb_tui.domain.wording import plural
 from packweb_tui.store.models import AccountRequest, Establishment, OutboxMessage, PortalSettings
 from packweb_tui.store.types import utcnow
@@ -82,7 +82,7 @@ async def queue_requests_digest(
         return None
     now = utcnow()
     message = OutboxMessage(
-        kind="digest",
+        kind=OutboxKind.DIGEST,
         to_addr=address,
         subject=f"{plural(len(rows), 'nouvelle demande', 'nouvelles demandes')} de compte – {name}",
         body=digest_text(name, [(s, ln, fn, d, k.label) for s, ln, fn, d, k in rows]),

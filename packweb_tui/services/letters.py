@@ -24,7 +24,7 @@ from packweb_tui.domain.dates import PARIS
 from packweb_tui.domain.errors import InputError
 from packweb_tui.domain.hosts import HostKind
 from packweb_tui.domain.letters import LetterContent, letter_text, subject_for
-from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
+from packweb_tui.domain.states import CredentialsState, LetterState, OutboxKind, OutboxStatus
 from packweb_tui.services import audit
 from packweb_tui.services.errors import OperationalError
 from packweb_tui.services.establishments import address_lines, require_establishment
@@ -365,7 +365,7 @@ async def reset_password(
         await session.flush()
         session.add(
             OutboxMessage(
-                kind="letter",
+                kind=OutboxKind.LETTER,
                 letter_id=letter.id,
                 to_addr=account.email,
                 subject=subject_for(establishment.name),

@@ -7,7 +7,11 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from packweb_tui.domain.errors import InputError
+from packweb_tui.store.urls import POSTGRESQL_SCHEMES, SQLITE_SCHEMES, SUPPORTED, check_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "packweb_write"
@@ -15,15 +19,26 @@ WRITE_OPTION = "packweb_write"
 
 def normalize_url(url: str) -> URL:
     """Accept the usual spellings: a bare path means a SQLite file; `sqlite:` and
-    `postgresql:` get their async drivers."""
-    if "://" not in url:
+    `postgresql:` get their async drivers. InputError for a database we do not support
+    (store/urls.py), rather than a driver's "No module named 'MySQLdb'"."""
+    if check_url(url) == "sqlite" and "://" not in url:
         return URL.create("sqlite+aiosqlite", database=str(Path(url).expanduser()))
-    parsed = make_url(url)
-    if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InputError(f"adresse de base de données illisible : indiquez {SUPPORTED}") from None
+    if parsed.drivername in SQLITE_SCHEMES:
         parsed = parsed.set(drivername="sqlite+aiosqlite")
-    elif parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
+    elif parsed.drivername in POSTGRESQL_SCHEMES:
         parsed = parsed.set(drivername="postgresql+asyncpg")
     return parsed
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL or a database in memory."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
 
 
 def pg_schema(url: URL) -> str | None:
@@ -46,8 +61,6 @@ def create_engine(url: str | URL) -> AsyncEngine:
 
 
 def _sqlite_engine(url: URL) -> AsyncEngine:
-    if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine.sync_engine, "connect")

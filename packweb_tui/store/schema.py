@@ -20,12 +20,22 @@ _PG_LOCK_KEY = 0x7061636B  # "pack": one migrator at a time on a shared server
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
+    """The schema's revision; None when the database has no tables of ours yet. Any other
+    failure (a file that is no database, a server out of reach) is raised as it is."""
     try:
         async with engine.connect() as conn:
             row = (await conn.execute(text("SELECT version_num FROM alembic_version"))).first()
-    except DBAPIError:
-        return None  # no table yet: a new database
+    except DBAPIError as error:
+        if _no_such_table(error.orig):
+            return None  # no table yet: a new database
+        raise
     return str(row[0]) if row else None
+
+
+def _no_such_table(reason: BaseException | None) -> bool:
+    # PostgreSQL's undefined_table (the schema of the search path may not exist either);
+    # SQLite's own words.
+    return getattr(reason, "sqlstate", None) == "42P01" or "no such table" in str(reason)
 
 
 async def ensure_schema(engine: AsyncEngine) -> bool:

@@ -10,6 +10,7 @@ from concurrent.futures import Future
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from rich.console import Console
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, Provider
@@ -19,7 +20,8 @@ from textual.signal import Signal
 
 from packweb_tui.config import Config
 from packweb_tui.domain.errors import InputError
-from packweb_tui.services.errors import first_line
+from packweb_tui.services.errors import failure_words
+from packweb_tui.store.urls import shown_url
 from packweb_tui.tui.commands import PackWebCommands
 from packweb_tui.tui.context import ChooseEstablishment, ConsoleContext, FirstReadDone, utc_now
 from packweb_tui.tui.css import css_paths
@@ -90,6 +92,8 @@ class PackWebApp(App[None]):
         given; the command line starts it before importing Textual). A bad [keys] in `config`
         is an InputError, raised before anything starts."""
         super().__init__()
+        # The line said on the way out is not wrapped: a path cut in two could not be copied.
+        self.error_console = Console(markup=False, highlight=False, stderr=True, soft_wrap=True)
         config = config or Config()  # the portal's address, email, where letters go; keys
         keymap = keymap_of(config)
         self.set_keymap(keymap)
@@ -105,6 +109,7 @@ class PackWebApp(App[None]):
             establishment_changed=Signal(self, "establishment"),
             keymap=keymap,
             demo=demo,
+            database=shown_url(db_url),
             clock=clock,
         )
         self.db_url = db_url
@@ -150,7 +155,7 @@ class PackWebApp(App[None]):
         except Exception as error:  # every failure ends the same way: a line, status 1
             from packweb_tui.services.errors import OperationalError
 
-            detail = first_line(error)
+            detail = failure_words(error)
             if isinstance(error, OperationalError):
                 self.error = detail  # already says what failed, in French
             elif context.db is None:
@@ -204,7 +209,9 @@ class PackWebApp(App[None]):
         try:
             context.establishments = await list_establishments(context.db)
         except Exception as error:
-            self.notify(f"Lecture impossible : {error}", severity="error", markup=False)
+            self.notify(
+                f"Lecture impossible : {failure_words(error)}", severity="error", markup=False
+            )
             return
         current = self.establishment.uai if self.establishment else None
         await self.push_screen(
@@ -243,7 +250,7 @@ class PackWebApp(App[None]):
             except InputError as error:
                 return str(error)
             except Exception as error:  # shown in the dialog, never a traceback
-                detail = first_line(error)
+                detail = failure_words(error)
                 return f"Enregistrement impossible : {detail}"
             with contextlib.suppress(Exception):  # saved; the list is only for display
                 context.establishments = await list_establishments(db)

@@ -41,6 +41,7 @@ class ConsoleContext:
     establishment_changed: Signal[EstablishmentView | None]
     keymap: Mapping[str, str] = field(default_factory=dict)  # [keys], checked (tui/keymap.py)
     demo: bool = False
+    database: str = ""  # where the store is, as the operator reads it (a path, a URL)
     clock: Callable[[], datetime] = utc_now  # tests fix the time (ages in snapshots)
     db: Database | None = None  # None until the store is open, and once it is closed
     establishments: list[EstablishmentView] = field(default_factory=list)  # by UAI

@@ -180,7 +180,15 @@ def test_bad_config_file(tmp_path: Path) -> None:
     config = tmp_path / "packweb.toml"
     config.write_text("[smtp]\nport = 'vingt-cinq'\n")
     result = CliRunner().invoke(cli, ["--config", str(config), "establishments", "list"])
-    assert result.exit_code == 2 and "[smtp] port : int attendu" in result.stderr
+    assert result.exit_code == 2
+    assert f"{config}, ligne 2 : [smtp] port : un nombre entier attendu" in result.stderr
+    config.write_text("[databse]\nurl = 'x.db'\n")
+    for args in (["establishments", "list"], []):  # the console too, before it starts
+        result = CliRunner().invoke(cli, ["--config", str(config), *args])
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"packweb : {config}, ligne 1 : [databse] : section inconnue (database ?)\n"
+        )
 
 
 def test_config_file_gives_the_database(tmp_path: Path) -> None:
@@ -188,10 +196,12 @@ def test_config_file_gives_the_database(tmp_path: Path) -> None:
     config = tmp_path / "packweb.toml"
     config.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{db_file}"\n')
     env = {k: v for k, v in os.environ.items() if k != "PACKWEB_DB_URL"}
+    result = CliRunner(env=env).invoke(cli, ["--config", str(config), "db", "upgrade"])
+    assert result.exit_code == 0 and db_file.exists()
     result = CliRunner(env=env).invoke(
         cli, ["--config", str(config), "establishments", "add", UAI, "Lycée"]
     )
-    assert result.exit_code == 0 and db_file.exists()
+    assert result.exit_code == 0
 
 
 def run_packweb(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -284,7 +294,7 @@ def test_approve_reject_and_list_accounts(db_url: str, hosts_csv: Path, tmp_path
     assert f"n° {ids['exact']} : compte marie-helene.dupont" in out
     assert "1 compte créé" in out
     assert "1 ligne ignorée" in out
-    assert f"1 rapprochement ni exact ni confirmé à la main : n° {ids['typo']}" in out
+    assert f"1 demande : rapprochement ni exact ni confirmé à la main — n° {ids['typo']}" in out
 
     code, out, _ = invoke(db_url, "accounts", "list", "--json")
     assert code == 0
@@ -313,7 +323,7 @@ def test_approve_reject_and_list_accounts(db_url: str, hosts_csv: Path, tmp_path
     )
     assert code == 0
     assert "1 demande refusée" in out
-    assert f"1 déjà acceptée ou refusée : n° {ids['exact']}" in out
+    assert f"1 demande : déjà acceptée ou refusée — n° {ids['exact']}" in out
     statuses = {
         item["portal_id"]: item["status"]
         for item in json.loads(invoke(db_url, "requests", "list", "--json")[1])
@@ -362,7 +372,7 @@ def test_reject_needs_reason_and_ids(sqlite_url: str) -> None:
     [
         (["letters", "print"], "Erreur : Option manquante : '-o' / '--output'."),
         (["outbox", "send", "--limit", "abc"], "'abc' n'est pas un nombre entier valide."),
-        (["accounts", "check-password"], "Erreur : Argument manquant : 'LOGIN'."),
+        (["accounts", "check-password"], "Erreur : Argument manquant : 'IDENTIFIANT'."),
         (["nosuch"], "Erreur : Commande inconnue : 'nosuch'."),
     ],
 )
@@ -370,4 +380,4 @@ def test_usage_errors_and_help_speak_french(sqlite_url: str, args: list[str], me
     code, _, err = invoke(sqlite_url, *args)
     assert code == 2 and message in err and "Utilisation :" in err and "Error" not in err
     code, out, _ = invoke(sqlite_url, "outbox", "-h")
-    assert code == 0 and "Affiche cette aide." in out and "Commandes:" in out
+    assert code == 0 and "Affiche cette aide." in out and "Commandes :" in out

@@ -261,7 +261,7 @@ async def test_approval_creates_accounts_letters_and_audit(db: Database) -> None
     assert created[ids["exact-4"]].login == "marie-helene.dupont2"
     assert created[ids["exact-2"]].login == "sophie.durand"
     assert report.summary_lines()[0].startswith("3 comptes créés")
-    assert "4 rapprochement ni exact ni confirmé à la main" in report.summary_lines()[2]
+    assert "4 demandes : rapprochement ni exact ni confirmé à la main" in report.summary_lines()[2]
 
     async with db.reading() as session:
         for request_id, made in created.items():
@@ -312,7 +312,8 @@ async def test_plan_counts_what_approval_will_do(db: Database) -> None:
     assert [i.request_id for i in plan.items] == [ids["exact-1"], ids["exact-2"], ids["exact-4"]]
     assert plan.skipped_counts() == {SkipReason.NOT_CONFIRMED: 4}
     assert plan.summary() == (
-        "3 comptes à créer, 4 lignes ignorées : 4 rapprochement ni exact ni confirmé à la main."
+        "3 comptes à créer ; 4 lignes ignorées "
+        "(4 demandes : rapprochement ni exact ni confirmé à la main)."
     )
     assert await pending_exact_ids(db, UAI) == [ids["exact-1"], ids["exact-2"], ids["exact-4"]]
     assert await pending_exact_ids(db, OTHER) == []

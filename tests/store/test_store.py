@@ -220,9 +220,9 @@ def test_bare_path_means_sqlite(tmp_path: Path) -> None:
     assert normalize_url("postgresql://h/db").drivername == "postgresql+asyncpg"
 
 
-async def test_two_first_uses_at_once_both_succeed(db_url: str) -> None:
-    """Two consoles (or a console and the daemon) opening a new database together."""
-    first, second = await asyncio.gather(Database.open(db_url), Database.open(db_url))
+async def test_two_first_uses_at_once_both_succeed(new_db_url: str) -> None:
+    """Two creations of a new database at once (two `packweb db upgrade`, say)."""
+    first, second = await asyncio.gather(Database.create(new_db_url), Database.create(new_db_url))
     try:
         for db in (first, second):
             assert await schema.current_revision(db.engine) == HEAD_REVISION

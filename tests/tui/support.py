@@ -70,7 +70,7 @@ def make_console_db(path: Path, now: datetime | None = None) -> str:
     url = f"sqlite+aiosqlite:///{path}"
 
     async def create() -> None:
-        async with await Database.open(url) as db:
+        async with await Database.create(url) as db:
             await fill(db, now)
 
     asyncio.run(create())
@@ -81,7 +81,7 @@ def make_empty_db(path: Path) -> str:
     url = f"sqlite+aiosqlite:///{path}"
 
     async def create() -> None:
-        await (await Database.open(url)).close()
+        await (await Database.create(url)).close()
 
     asyncio.run(create())
     return url

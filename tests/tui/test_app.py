@@ -334,14 +334,37 @@ async def test_quit_by_key(console_url: str) -> None:
 async def test_a_bad_database_gives_a_message_and_status_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "file").write_text("not a directory")
-    app = PackWebApp(db_url=f"sqlite+aiosqlite:///{tmp_path}/file/packweb.db", operator=OPERATOR)
+    (tmp_path / "packweb.db").write_bytes(b"not a database at all" * 100)
+    app = PackWebApp(db_url=f"sqlite+aiosqlite:///{tmp_path}/packweb.db", operator=OPERATOR)
     await asyncio.wait_for(app.run_async(headless=True, size=SIZE), timeout=30)
     assert app.return_code == 1
-    assert app.error is not None and app.error.startswith("base de données inaccessible : ")
+    assert app.error == ("base de données inaccessible : ce fichier n'est pas une base de données")
     err = capsys.readouterr().err
     assert "packweb : base de données inaccessible" in err
     assert "Traceback" not in err
+
+
+async def test_a_missing_database_is_said_and_not_created(
+    new_db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped path (or a PostgreSQL schema without our tables): the console says where
+    it looked and how to make one, exits 1 and creates nothing."""
+    app = PackWebApp(db_url=new_db_url, operator=OPERATOR)
+    await asyncio.wait_for(app.run_async(headless=True, size=SIZE), timeout=30)
+    assert app.return_code == 1 and app.error is not None
+    if new_db_url.startswith("sqlite"):
+        path = new_db_url.removeprefix("sqlite+aiosqlite:///")
+        assert app.error == (
+            f"base de données introuvable : {path} ; vérifiez le chemin, ou créez-la avec "
+            "« packweb db upgrade » (mêmes options)"
+        )
+        assert not Path(path).parent.exists()
+    else:
+        assert app.error.startswith("aucune table PackWeb dans postgresql+asyncpg://")
+        assert app.error.endswith(
+            "; vérifiez l'adresse, ou créez-les avec « packweb db upgrade » (mêmes options)"
+        )
+    assert f"packweb : {app.error}" in capsys.readouterr().err
 
 
 async def test_no_establishment_says_how_to_add_one(empty_url: str) -> None:
@@ -475,7 +498,7 @@ async def test_the_demo_opens_and_every_tab_shows_it(tmp_path: Path) -> None:
     from packweb_tui.store.database import Database
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
-    async with await Database.open(url) as db:
+    async with await Database.create(url) as db:  # as `packweb demo` does
         assert await prepare_demo(db, OPERATOR, reset=False)
     app = PackWebApp(db_url=url, operator=OPERATOR, demo=True)
     async with app.run_test(size=SIZE) as pilot:

@@ -40,8 +40,11 @@ def console_url(tmp_path: Path) -> str:
 
 
 def PackWebApp(**kwargs: Any) -> App:
-    """The console at the fixed instant: ages and lateness stay put in the pictures."""
-    return _PackWebApp(clock=lambda: FIXED_NOW, **kwargs)
+    """The console at the fixed instant: ages and lateness stay put in the pictures; so does
+    the database it names (the help screen), whatever the temporary folder."""
+    app = _PackWebApp(clock=lambda: FIXED_NOW, **kwargs)
+    app.context.database = "/var/lib/packweb/packweb.db"
+    return app
 
 
 def steady_cursor(pilot: Pilot[Any]) -> None:

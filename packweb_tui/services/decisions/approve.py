@@ -28,7 +28,7 @@ from packweb_tui.domain.decisions import UNDECIDED, SkipReason
 from packweb_tui.domain.letters import subject_for
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.requests import RequestStatus
-from packweb_tui.domain.states import CredentialsState, LetterState, OutboxStatus
+from packweb_tui.domain.states import CredentialsState, LetterState, OutboxKind, OutboxStatus
 from packweb_tui.domain.wording import agree, plural
 from packweb_tui.services import audit
 from packweb_tui.services.decisions.selection import (
@@ -130,7 +130,7 @@ class ApprovalPlan:
         text = f"{plural(len(self.items), 'compte')} à créer"
         if self.skipped:
             ignored = plural(len(self.skipped), "ligne ignorée", "lignes ignorées")
-            text += f", {ignored} : " + _reasons(self.skipped)
+            text += f" ; {ignored} (" + _reasons(self.skipped) + ")"
         return text + "."
 
 
@@ -173,7 +173,7 @@ def _counts(skipped: Iterable[Skipped]) -> dict[SkipReason, int]:
 
 
 def _reasons(skipped: Iterable[Skipped]) -> str:
-    return ", ".join(f"{n} {reason.label}" for reason, n in _counts(skipped).items())
+    return " ; ".join(reason.counted(n) for reason, n in _counts(skipped).items())
 
 
 async def pending_exact_ids(db: Database, uai: str | None = None) -> list[int]:
@@ -426,7 +426,7 @@ async def _create_accounts(
         insert(table_of(OutboxMessage)),
         [
             {
-                "kind": "letter",
+                "kind": OutboxKind.LETTER,
                 "letter_id": letter_ids[account_ids[login]],
                 "to_addr": item.email,
                 "subject": subject_for(names[item.establishment_id]),

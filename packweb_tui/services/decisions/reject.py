@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from packweb_tui.domain.decisions import SkipReason, check_rejection_reason, rejection_message
 from packweb_tui.domain.requests import RequestStatus
-from packweb_tui.domain.states import OutboxStatus
+from packweb_tui.domain.states import OutboxKind, OutboxStatus
 from packweb_tui.domain.wording import agree, plural
 from packweb_tui.services import audit
 from packweb_tui.services.decisions.selection import (
@@ -89,7 +89,7 @@ async def reject_requests(
             )
             session.add(
                 OutboxMessage(
-                    kind="rejection",
+                    kind=OutboxKind.REJECTION,
                     request_id=r.id,
                     to_addr=r.email,
                     subject=subject,

@@ -170,7 +170,7 @@ def outcome_lines(head: str, skipped: Sequence[Skipped]) -> list[str]:
         for s in skipped:
             by_reason[s.reason].append(s.request_id)
         lines.extend(
-            f"  {len(ids)} {reason.label} : " + ", ".join(f"n° {i}" for i in sorted(ids))
+            f"  {reason.counted(len(ids))} — " + ", ".join(f"n° {i}" for i in sorted(ids))
             for reason, ids in by_reason.items()
         )
     return lines

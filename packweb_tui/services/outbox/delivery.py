@@ -111,7 +111,7 @@ async def deliver_outbox(
             progress(0, report.total)
         if not due:
             return report
-        settings = smtp_settings(config.smtp, str(config.path) if config.path else None)
+        settings = smtp_settings(config.smtp, config.path)
         sender = _Sender(db, config, settings, operator, report, progress)
         sender.stop = stop
         await sender.run(due)

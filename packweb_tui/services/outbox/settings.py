@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packweb_tui.config import SmtpConfig
+from packweb_tui.config import SYSTEM_CONFIG, SmtpConfig, user_config_path
 from packweb_tui.domain.errors import InputError
 from packweb_tui.services.errors import os_words
 from packweb_tui.services.mail import AddressError, Sender
@@ -32,15 +32,13 @@ class SmtpSettings:
         return f"{self.host}:{self.port}"
 
 
-def smtp_settings(smtp: SmtpConfig, where: str | None = None) -> SmtpSettings:
+def smtp_settings(smtp: SmtpConfig, config_path: Path | None = None) -> SmtpSettings:
     """The `[smtp]` section checked and its password read (from `password_file`, else from
-    the PACKWEB_SMTP_PASSWORD environment variable). InputError saying what is missing."""
+    the PACKWEB_SMTP_PASSWORD environment variable). InputError saying what is missing, in
+    which file (`config_path`, the configuration in use; without one, where to create it)."""
+    where = str(config_path) if config_path else None
     if not smtp.sender:
-        raise InputError(
-            "[smtp] sender manquant : l'adresse d'expédition des courriels, par exemple "
-            '"Intendance <intendance@lycee.fr>"',
-            where,
-        )
+        raise InputError(_no_sender(smtp, config_path), where)
     try:
         sender = Sender.parse(smtp.sender)
     except AddressError as error:
@@ -74,3 +72,19 @@ def smtp_settings(smtp: SmtpConfig, where: str | None = None) -> SmtpSettings:
         smtp.timeout,
         smtp.ca_file,
     )
+
+
+def _no_sender(smtp: SmtpConfig, config_path: Path | None) -> str:
+    """Mail cannot go without a sender: which file to edit (or create) and which keys."""
+    keys = 'sender = "Intendance <intendance@lycee.fr>"'
+    if smtp.host == SmtpConfig.host:  # the server was not given either
+        keys += ' et host = "smtp.exemple.fr"'
+    keys += " (puis port, security, username, password_file selon le serveur)"
+    if config_path is not None:
+        place = f"dans ce fichier, section [smtp], indiquez {keys}"
+    else:
+        place = (
+            f"aucun fichier de configuration ; créez {user_config_path()} (ou {SYSTEM_CONFIG} "
+            f"pour le service) avec une section [smtp] : {keys}"
+        )
+    return f"[smtp] sender manquant (l'adresse d'expédition des courriels) : {place}"

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from packweb_tui.services.errors import first_line
+from packweb_tui.services.errors import failure_words
 from packweb_tui.tui.context import ConsoleContext, console_context
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class StorePane(VerticalScroll, Generic[Found]):
 
     def _failed(self, error: Exception) -> None:
         """An action that could not be done, in a notification (never a traceback)."""
-        self.notify(first_line(error), title="Impossible", severity="error", markup=False)
+        self.notify(failure_words(error), title="Impossible", severity="error", markup=False)
 
 
 class FiguresPane(StorePane[Content]):
@@ -113,4 +113,6 @@ class FiguresPane(StorePane[Content]):
 
 def read_failure(error: Exception) -> Content:
     """What a pane shows in place of its figures when its read failed."""
-    return Content.from_markup("[$error]Lecture impossible : $detail[/]", detail=first_line(error))
+    return Content.from_markup(
+        "[$error]Lecture impossible : $detail[/]", detail=failure_words(error)
+    )

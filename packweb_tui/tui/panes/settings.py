@@ -29,7 +29,7 @@ from packweb_tui.domain.settings import (
     read_form,
 )
 from packweb_tui.domain.wording import plural
-from packweb_tui.services.errors import first_line
+from packweb_tui.services.errors import failure_words
 from packweb_tui.tui.context import ChooseEstablishment
 from packweb_tui.tui.panes.pane import OPENING, StorePane
 from packweb_tui.tui.widgets.closures import ClosuresSection, ClosuresTable
@@ -304,7 +304,7 @@ class SettingsPane(StorePane["SettingsView"]):
             self.reload()  # what the other operator saved: Ctrl+Z takes it
             return False
         except Exception as error:
-            detail = first_line(error)
+            detail = failure_words(error)
             self.notify(detail, title="Réglages non enregistrés", severity="error", markup=False)
             return False
         finally:
@@ -321,7 +321,8 @@ class SettingsPane(StorePane["SettingsView"]):
     def _question(self, then: str) -> Content:
         assert self.view is not None
         labels = [FIELD_BY_KEY[k].label for k in self.changed_keys()]
-        shown = ", ".join(labels[:4]) + (f" et {len(labels) - 4} autres" if len(labels) > 4 else "")
+        more = f" et {plural(len(labels) - 4, 'autre')}" if len(labels) > 4 else ""
+        shown = ", ".join(labels[:4]) + more
         return Content(
             f"Les réglages de {self.view.name} ({self.view.uai}) ont des modifications non "
             f"enregistrées : {shown}.\n\nLes enregistrer avant {then} ?"
@@ -424,7 +425,7 @@ class SettingsPane(StorePane["SettingsView"]):
             except InputError as error:
                 return error.message
             except Exception as error:
-                detail = first_line(error)
+                detail = failure_words(error)
                 return f"Enregistrement impossible : {detail}"
             return None
 
@@ -458,7 +459,7 @@ class SettingsPane(StorePane["SettingsView"]):
                 db, view.uai, closure.id, self.context.operator, self.context.now()
             )
         except Exception as error:
-            detail = first_line(error)
+            detail = failure_words(error)
             self.notify(detail, title="Suppression impossible", severity="error", markup=False)
             return
         self.reload()

@@ -30,23 +30,17 @@ OTHER_REASON = "other"
 def approval_question(plan: ApprovalPlan) -> tuple[str, Content, bool]:
     """Title, text and whether there is anything to do, for the confirmation."""
     created = len(plan.items)
-    lines = [
-        Content.styled(
-            f"{plural(created, 'compte')} "
-            f"{'sera créé' if created < 2 else 'seront créés'}, "
-            f"chacun avec sa lettre d'identifiants.",
-            "bold",
-        )
-    ]
+    if created == 0:
+        head = "Aucun compte ne sera créé."
+    elif created == 1:
+        head = "1 compte sera créé ; il aura sa lettre d'identifiants."
+    else:
+        head = f"{created} comptes seront créés, chacun avec sa lettre d'identifiants."
+    lines = [Content.styled(head, "bold")]
     if plan.skipped:
-        lines.append(
-            Content(
-                f"{plural(len(plan.skipped), 'ligne')} "
-                f"{'ignorée' if len(plan.skipped) < 2 else 'ignorées'} :"
-            )
-        )
+        lines.append(Content(f"{plural(len(plan.skipped), 'ligne ignorée', 'lignes ignorées')} :"))
         for reason, count in sorted(plan.skipped_counts().items()):
-            lines.append(Content(f"  • {count} : {reason.label}"))
+            lines.append(Content(f"  • {reason.counted(count)}"))
     if not created:
         lines.append(
             Content.styled(

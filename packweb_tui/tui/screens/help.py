@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-from packweb_tui.tui.context import console_context
+from packweb_tui.tui.context import ConsoleContext, console_context
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.keymap import bound_keys
 from packweb_tui.tui.keys import BUILTIN_DESCRIPTIONS, key_label
@@ -96,6 +96,17 @@ def render_sections(sections: list[Section]) -> Content:
     return Content("\n\n").join(blocks)
 
 
+def where_it_works(context: ConsoleContext) -> Content:
+    """The database the console has open and the configuration file it read: a mistyped
+    path shows here."""
+    config = str(context.config.path) if context.config.path else "aucun fichier (par défaut)"
+    rows = [("Base de données", context.database), ("Configuration", config)]
+    width = max(len(title) for title, _ in rows) + 2
+    return Content("\n").join(
+        Content.assemble((title.ljust(width), "bold"), value) for title, value in rows
+    )
+
+
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = css_paths("help")
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -116,6 +127,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
             yield Label("Aide : les touches", id="help-title")
+            yield Static(where_it_works(console_context(self)), id="help-where")
             with VerticalScroll(id="help-keys"):
                 yield Static(render_sections(self._sections))
         yield KeyFooter()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from packweb_tui.services.errors import failure_words
 from packweb_tui.tui.context import console_context
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class LetterPanel(VerticalScroll):
         )
 
     def show_failure(self, error: Exception) -> None:
-        self._say(f"Lecture impossible : {error}")
+        self._say(f"Lecture impossible : {failure_words(error)}")
 
     def show_letter(self, preview: LetterPreview) -> None:
         text = preview.text or "Cette lettre a déjà été remise."
