@@ -108,7 +108,7 @@ async def counts(url: str) -> tuple[int, int, dict[OutboxStatus, int], dict[str,
 async def test_the_demo_morning_in_at_most_60_keys(tmp_path: Path) -> None:
     assert len(MORNING) <= MAX_KEYS, len(MORNING)
     url = f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
-    async with await Database.open(url) as db:
+    async with await Database.create(url) as db:
         assert await prepare_demo(db, OPERATOR, reset=False)
         before = await session_kinds(db)
     assert sum(before.values()) == 150 and before[MatchKind.EXACT] == 81

@@ -43,7 +43,7 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
 
     async def create() -> None:
-        async with await Database.open(f"sqlite+aiosqlite:///{path}") as db:
+        async with await Database.create(f"sqlite+aiosqlite:///{path}") as db:
             await load_demo(db, OPERATOR, demo_dir(), FIXED_NOW)
             queue = await pending_queue(db, LYCEE[0])
             chosen = [

@@ -57,7 +57,7 @@ async def test_a_refused_file_is_said_in_french(
     async def refused(*args: object, **kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", "/srv/lettres/edition.pdf")
 
-    monkeypatch.setattr("packweb_tui.services.letters.print_edition", refused)
+    monkeypatch.setattr("packweb_tui.services.editions.print_edition", refused)
     app = make_app(approved_url, tmp_path / "lettres")
     async with app.run_test(size=SIZE) as pilot:
         await confirmed(pilot, "i")
