@@ -25,8 +25,9 @@ STATE_STYLES = {
 }
 
 
-def tick_mark(checked: bool) -> str:
-    return "[x]" if checked else "[ ]"
+def tick_mark(checked: bool) -> Text:
+    # A Text, not a str: the table reads a str as markup, where "[x]" is a tag (drawn blank).
+    return Text("[x]" if checked else "[ ]")
 
 
 def columns(rows: Sequence[CredentialsRow], width: int) -> tuple[bool, int]:
@@ -38,7 +39,7 @@ def columns(rows: Sequence[CredentialsRow], width: int) -> tuple[bool, int]:
     return with_login, max(width - used, 10)
 
 
-class AccountsTable(DataTable[str | Text]):
+class AccountsTable(DataTable[Text]):
     """Lines keyed by account id; `fill` builds the columns again for the width given."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -46,8 +47,10 @@ class AccountsTable(DataTable[str | Text]):
         self.shape: tuple[bool, int] | None = None  # the columns as built (see `columns`)
 
     def fill(self, rows: Sequence[CredentialsRow], checked: Collection[int], width: int) -> None:
-        """List `rows`, the cursor kept on the same line number."""
+        """List `rows`, the cursor kept on the same account (a new password moves it in the
+        list), else on the same line number."""
         keep = self.cursor_row
+        following = self.account_under_cursor()
         with_login, holder = self.shape = columns(rows, width)
         self.clear(columns=True)
         self.add_column("", key="check", width=3)
@@ -60,12 +63,19 @@ class AccountsTable(DataTable[str | Text]):
             name = Text(row.holder, no_wrap=True, overflow="ellipsis")
             name.truncate(holder, overflow="ellipsis")
             ticked = tick_mark(row.account_id in checked)
-            cells: list[str | Text] = [ticked, Text(word, style=style)]
+            cells = [ticked, Text(word, style=style)]
             if with_login:
                 cells.append(Text(row.login))
             self.add_row(*cells, name, key=str(row.account_id))
         if rows:
-            self.move_cursor(row=min(keep, len(rows) - 1))
+            found = (i for i, row in enumerate(rows) if row.account_id == following)
+            self.move_cursor(row=next(found, min(keep, len(rows) - 1)))
+
+    def account_under_cursor(self) -> int | None:
+        if not self.row_count or not 0 <= self.cursor_row < self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
 
     def tick(self, account_id: int, checked: bool) -> None:
         self.update_cell(str(account_id), "check", tick_mark(checked))
