@@ -5,7 +5,8 @@ line under the cursor): send by email, print the édition, a new password, the a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -16,6 +17,7 @@ from textual.widgets import DataTable, Static, TabbedContent
 
 from packweb_tui.domain.dates import PARIS, format_instant
 from packweb_tui.domain.names import fold_name
+from packweb_tui.domain.states import CredentialsState
 from packweb_tui.domain.wording import plural
 from packweb_tui.tui.panes.pane import OPENING, StorePane
 from packweb_tui.tui.widgets.accounts_table import AccountsTable, columns
@@ -220,6 +222,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         if row.letter_id is None or row.state.value in ("sent", "printed"):
             panel.show_delivered()
             return
+        panel.show_reading(row.letter_id)
         self._read_letter(self.db, row.letter_id)
 
     @work(group="preview", exclusive=True)
@@ -279,6 +282,20 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
             return bool(field.value) or field.typing
         return True
 
+    def _show_outcomes(self, outcomes: Mapping[int, tuple[CredentialsState, str | None]]) -> None:
+        """What an action did to letters (id → state, error), shown at once: the store, read
+        again after it, takes a moment on a big list."""
+        now = self.context.now()
+
+        def after(row: CredentialsRow) -> CredentialsRow:
+            if row.letter_id is None or row.letter_id not in outcomes:
+                return row
+            state, error = outcomes[row.letter_id]
+            delivered = now if state in (CredentialsState.SENT, CredentialsState.PRINTED) else None
+            return replace(row, state=state, error=error, delivered_at=delivered)
+
+        self.apply([after(row) for row in self.all_rows])
+
     # --- printing ----------------------------------------------------------------------------
     @work(group="letters", exclusive=True)
     async def action_print(self) -> None:
@@ -321,6 +338,14 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         finally:
             self.busy = False
         self.checked.clear()
+        printed = set(report.printed)
+        self._show_outcomes(
+            {
+                r.letter_id: (CredentialsState.PRINTED, None)
+                for r in chosen
+                if r.letter_id and r.login in printed
+            }
+        )
         self.reload()
         self.notify(
             f"{plural(len(report.printed), 'lettre')} dans {report.path}",
@@ -428,6 +453,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
             progress.dismiss()
             self.reload()
         self.checked -= {r.account_id for r in chosen}
+        self._show_outcomes(report.letter_outcomes())
         self.notify(
             "\n".join(report.summary_lines()),
             title="Envoi",

@@ -213,6 +213,15 @@ class RequestsPane(StorePane[Queue]):
             RequestDetailScreen(self.db, self.uai, event.row.id, self.context.operator), after
         )
 
+    def _decided(self, ids: set[int]) -> None:
+        """Requests just decided leave the list at once, ticks and counts with them: the
+        queue, read again after, takes a moment when it is long."""
+        table = self.query_one(RequestsTable)
+        table.checked -= ids
+        rest = [row for row in table.rows if row.id not in ids]
+        table.load(rest, self.context.now(), table.partial)
+        self._show_counts()
+
     # --- approving ---------------------------------------------------------------------------
     def _ticked(self) -> list[int] | None:
         ids = [row.id for row in self.query_one(RequestsTable).checked_rows]
@@ -289,8 +298,7 @@ class RequestsPane(StorePane[Queue]):
             return
         progress.dismiss()
         self.busy = False
-        table = self.query_one(RequestsTable)
-        table.checked -= {c.request_id for c in report.created}
+        self._decided({c.request_id for c in report.created})
         self.reload()
         title, body = approval_summary(report, plan, self.context.key("tab.credentials"))
         go = await self.app.push_screen_wait(
@@ -329,5 +337,5 @@ class RequestsPane(StorePane[Queue]):
         finally:
             self.busy = False
             self.reload()
-        self.query_one(RequestsTable).checked -= set(report.rejected)
+        self._decided(set(report.rejected))
         self.notify("\n".join(report.summary_lines()), title="Refus", markup=False)
