@@ -20,6 +20,7 @@ from packweb_tui.domain.names import fold_name
 from packweb_tui.domain.states import CredentialsState
 from packweb_tui.domain.wording import plural
 from packweb_tui.tui.panes.pane import OPENING, StorePane
+from packweb_tui.tui.typeahead import holds_keys
 from packweb_tui.tui.widgets.accounts_table import AccountsTable, columns
 from packweb_tui.tui.widgets.filter_bar import FilterBar
 from packweb_tui.tui.widgets.letter_panel import LetterPanel
@@ -297,6 +298,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         self.apply([after(row) for row in self.all_rows])
 
     # --- printing ----------------------------------------------------------------------------
+    @holds_keys
     @work(group="letters", exclusive=True)
     async def action_print(self) -> None:
         from datetime import datetime
@@ -354,6 +356,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         )
 
     # --- a new password ----------------------------------------------------------------------
+    @holds_keys
     @work(group="letters", exclusive=True)
     async def action_reset(self) -> None:
         from packweb_tui.config import letters_dir
@@ -413,6 +416,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         self.app.push_screen(ConfirmScreen("Compte", Content("\n".join(lines)), False))
 
     # --- sending -----------------------------------------------------------------------------
+    @holds_keys
     @work(group="letters", exclusive=True)
     async def action_send(self) -> None:
         """Send the ticked letters (or the one under the cursor) now, with a progress bar;

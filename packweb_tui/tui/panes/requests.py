@@ -18,6 +18,7 @@ from packweb_tui.domain.wording import plural
 from packweb_tui.services.pending import Queue
 from packweb_tui.tui.keys import as_printed
 from packweb_tui.tui.panes.pane import OPENING, StorePane
+from packweb_tui.tui.typeahead import holds_keys
 from packweb_tui.tui.widgets.filter_bar import FilterBar
 from packweb_tui.tui.widgets.requests_rows import LATE
 from packweb_tui.tui.widgets.requests_table import RequestsTable
@@ -247,6 +248,7 @@ class RequestsPane(StorePane[Queue]):
         if (ids := self._ticked()) is not None:
             self.reject(ids)
 
+    @holds_keys
     @work(group="decisions", exclusive=True)
     async def approve(self, ids: Sequence[int]) -> None:
         """Count, confirm, approve in the background with a progress bar, sum up."""
@@ -309,6 +311,7 @@ class RequestsPane(StorePane[Queue]):
         if go and report.created:
             await self.app.run_action("show_tab('credentials')")
 
+    @holds_keys
     @work(group="decisions", exclusive=True)
     async def reject(self, ids: Sequence[int]) -> None:
         """Choose or type a reason, confirm, reject, sum up."""

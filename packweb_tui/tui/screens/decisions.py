@@ -112,6 +112,7 @@ class ProgressScreen(ModalScreen[None]):
     """A bar that moves as each batch is written; nothing to press, the work goes on."""
 
     CSS_PATH = css_paths("decisions")
+    takes_keys = False  # keys typed meanwhile wait for what comes next (tui/typeahead.py)
 
     def __init__(self, title: str, total: int) -> None:
         super().__init__(classes="decision")

@@ -18,6 +18,7 @@ from packweb_tui.domain.errors import InputError
 from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.keys import legend
+from packweb_tui.tui.typeahead import holds_keys
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -109,6 +110,7 @@ class EstablishmentEditScreen(ModalScreen[bool]):
             self._saving = True
             self._store(name, lines)
 
+    @holds_keys
     @work(group="establishment-save", exclusive=True)
     async def _store(self, name: str, lines: list[str]) -> None:
         try:
