@@ -114,6 +114,8 @@ class ConsoleScreen(Screen[None]):
 
     @on(TabbedContent.TabActivated)
     def _reload_shown_pane(self, event: TabbedContent.TabActivated) -> None:
+        # A toast speaks of the pane it came from: it leaves with it.
+        self.app.clear_notifications()
         # Others may have changed the store meanwhile (the CLI, the nightly sync): a pane
         # is read again each time it is shown.
         if console_context(self).db is not None:
