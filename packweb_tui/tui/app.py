@@ -24,6 +24,7 @@ from packweb_tui.services.errors import first_line
 from packweb_tui.tui.commands import PackWebCommands
 from packweb_tui.tui.context import ChooseEstablishment, ConsoleContext, FirstReadDone, utc_now
 from packweb_tui.tui.css import css_paths
+from packweb_tui.tui.focus import FocusKeeper
 from packweb_tui.tui.keymap import bound_keys, keymap_of
 from packweb_tui.tui.keys import footer_key_label
 from packweb_tui.tui.screens.console import ConsoleScreen
@@ -114,6 +115,7 @@ class PackWebApp(App[None]):
         self.ready = False  # the store is open and the establishments are known
         # Keys typed ahead wait for what the keys before them bring up; quitting never waits.
         self.type_ahead = TypeAhead(self, [*bound_keys("app.quit_anywhere", keymap), "ctrl+c"])
+        self.focus_keeper = FocusKeeper(self)
 
     @property
     def db(self) -> Database | None:
@@ -126,8 +128,14 @@ class PackWebApp(App[None]):
         return self.context.establishment
 
     def on_mount(self) -> None:
-        self.screen_change_signal.subscribe(self, self.type_ahead.screen_changed)
-        self.type_ahead.screen_changed(self.screen)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
+        self._screen_changed(self.screen)
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        # A dialog opened or closed: the focus goes back where it was when it opened, and
+        # the keys typed meanwhile wait until the screen on top is ready for them.
+        self.focus_keeper.screen_changed(screen)
+        self.type_ahead.screen_changed(screen)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:

@@ -9,13 +9,19 @@ from typing import Any
 
 import pytest
 from textual.content import Content
+from textual.widgets import TabbedContent
 from textual.widgets._toast import Toast
 
 from packweb_tui.tui.app import PackWebApp
+from packweb_tui.tui.panes.settings import SettingsPane
+from packweb_tui.tui.screens.closure_edit import ClosureScreen
+from packweb_tui.tui.screens.console import ConsoleScreen
 from packweb_tui.tui.screens.decisions import ConfirmScreen
 from packweb_tui.tui.screens.help import HelpScreen
+from packweb_tui.tui.widgets.closures import ClosuresTable
 from tests.tui.support import FIXED_NOW, LYCEE, OPERATOR, make_console_db, wait_loaded
 from tests.tui.test_requests import until
+from tests.tui.test_requests_flow import type_ahead
 
 
 @pytest.fixture
@@ -28,6 +34,10 @@ def console_url(tmp_path: Path) -> str:
 
 def make_app(url: str) -> PackWebApp:
     return PackWebApp(db_url=url, operator=OPERATOR, clock=lambda: FIXED_NOW)
+
+
+def active_tab(app: PackWebApp) -> str:
+    return str(app.screen_stack[0].query_one(TabbedContent).active)
 
 
 def screen_lines(app: PackWebApp) -> list[str]:
@@ -90,3 +100,49 @@ async def test_a_toast_never_covers_a_dialogs_keys(console_url: str, size: Any, 
         assert keys.region and toast.region
         assert keys.region.bottom < app.size.height  # on the screen, above the footer
         assert not toast.region.overlaps(keys.region)
+
+
+async def settings_tab(pilot: Any) -> SettingsPane:
+    await wait_loaded(pilot)
+    await pilot.press("4")
+    pane: SettingsPane = pilot.app.screen.query_one(SettingsPane)
+    await until(pilot, lambda: pilot.app.focused is pane)
+    return pane
+
+
+async def test_ctrl_n_then_escape_leaves_no_key_in_a_field(console_url: str) -> None:
+    """Bug 8: Ctrl+N, then Échap, then 1, in one read: the Échap came before the dialog was
+    up (it stayed open, or broke while opening) and the 1 went into a text field. Now the
+    dialog closes, the focus is on the pane again, and 1 shows Demandes."""
+    app = make_app(console_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await settings_tab(pilot)
+        type_ahead(app, "ctrl+n", "escape", "1")
+        await until(pilot, lambda: active_tab(app) == "requests")
+        assert isinstance(app.screen, ConsoleScreen)
+        assert not pane.dirty
+        await pilot.press("4")
+        await until(pilot, lambda: app.focused is pane)
+
+
+async def test_the_focus_goes_back_where_it_was_when_a_dialog_closes(console_url: str) -> None:
+    """Bug 8, the general rule: the focus goes back to what had it when the dialog opened;
+    if that is gone meanwhile, to what the pane's keys act on, never a field or the tabs."""
+    app = make_app(console_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await settings_tab(pilot)
+        closures = app.screen.query_one(ClosuresTable)
+        closures.focus()
+        await until(pilot, lambda: app.focused is closures)
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, ClosureScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+        assert app.focused is closures
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, ClosureScreen))
+        closures.display = False  # gone while the dialog is up (the section hidden)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+        await pilot.pause()
+        assert app.focused is pane

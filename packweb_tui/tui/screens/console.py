@@ -121,6 +121,13 @@ class ConsoleScreen(Screen[None]):
         if console_context(self).db is not None:
             self._load(event.pane.query_one(StorePane))
 
+    def focus_default(self) -> None:
+        """What the keys of the tab on show act on takes the focus (tui/focus.py: a dialog
+        closed, and what had the focus before it is gone)."""
+        active = self.query_one(TabbedContent).active
+        if active:
+            self.query_one(f"#{active}-pane", StorePane).focus_table()
+
     def action_show_tab(self, tab_id: str) -> None:
         focused = self.focused
         pane = self.query_one(f"#{tab_id}-pane", StorePane)
