@@ -22,6 +22,7 @@ from functools import partial, wraps
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from textual import events
+from textual.worker import WorkerState
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -137,6 +138,11 @@ class TypeAhead:
         self._works[worker] = frozenset(id(screen) for screen in self._app.screen_stack)
 
         async def watch() -> None:
+            # Started, its task not yet run: it says "pending", and cannot be waited for.
+            for _ in range(QUIET_TURNS):
+                if worker.state is not WorkerState.PENDING:
+                    break
+                await asyncio.sleep(0)
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await worker.wait()
             self._works.pop(worker, None)

@@ -120,12 +120,15 @@ async def test_the_host_search_attaches_the_highlighted_host(lycee_url: str) -> 
         await workers_done(pilot)
         results = search.query_one(OptionList)
         assert results.highlighted == 2
-        wanted = search.found[2]
         # Shown as the cursor of a list that has the focus (the focus is in the field).
         cursor = Color.parse(app.theme_variables["block-cursor-background"])
         shown = results.get_component_rich_style("option-list--option-highlighted")
         assert shown.bgcolor == cursor.rich_color
-        await pilot.press("up", "down", "enter")
+        # One ↓ too many stays on the last line (it went round to the first).
+        await pilot.press("down", "down", "down")
+        assert results.highlighted == 3
+        wanted = search.found[3]
+        await pilot.press("enter")
         await until(pilot, lambda: app.screen is detail)
         await until(
             pilot,

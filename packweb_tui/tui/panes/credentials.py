@@ -64,6 +64,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         self.rows: list[CredentialsRow] = []  # those the filter lets through, as listed
         self._haystacks: dict[int, str] = {}  # account id → its words folded, for the filter
         self.checked: set[int] = set()  # account ids
+        self._follow: int | None = None  # the account the cursor goes to when next listed
 
     def compose(self) -> ComposeResult:
         yield Static(OPENING, classes="pane-figures", id="credentials-counts")
@@ -115,7 +116,8 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
 
     def _show_rows(self, rows: Sequence[CredentialsRow]) -> None:
         self.rows = list(rows)
-        self.query_one(AccountsTable).fill(rows, self.checked, self._table_width())
+        follow, self._follow = self._follow, None
+        self.query_one(AccountsTable).fill(rows, self.checked, self._table_width(), follow)
         self.query_one("#credentials-body").display = bool(self.all_rows)
         filtering = self.screen.focused is self.query_one("#credentials-filter")
         if rows and not filtering and self.screen.query_one(TabbedContent).active == "credentials":
@@ -382,6 +384,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         except Exception as error:
             self._failed(error)
             return
+        self._follow = row.account_id  # its new letter moves it in the list: the cursor too
         self.reload()
         self.notify(
             f"Nouvelle lettre pour {report.login}, en file d'envoi.",

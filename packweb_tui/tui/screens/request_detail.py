@@ -64,6 +64,19 @@ def host_line(host: HostView, width: int = 78) -> Content:
     return Content(" ").join(parts)
 
 
+class HostList(OptionList):
+    """Hosts, one a line. The arrows stop at the ends: from the last line, one ↓ too many
+    went round to the first, and Entrée attached someone else."""
+
+    def action_cursor_down(self) -> None:
+        if self.highlighted is None or self.highlighted < self.option_count - 1:
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.highlighted is None or self.highlighted > 0:
+            super().action_cursor_up()
+
+
 def render_request(detail: RequestDetail, now: datetime) -> Content:
     age = now - detail.submitted_at
     late = ", en retard" if age > LATE else ""
@@ -167,7 +180,7 @@ class RequestDetailScreen(Screen["tuple[str, int] | None"]):
         yield Label(
             "Hôtes candidats (carte, nom, prénom, classe, type, mode)", id="detail-hosts-title"
         )
-        yield OptionList(id="detail-hosts")
+        yield HostList(id="detail-hosts")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -301,7 +314,7 @@ class HostSearchScreen(ModalScreen["HostView | None"]):
                 id="host-search-text",
                 compact=True,
             )
-            yield OptionList(id="host-search-list")
+            yield HostList(id="host-search-list")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -46,11 +46,16 @@ class AccountsTable(DataTable[Text]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.shape: tuple[bool, int] | None = None  # the columns as built (see `columns`)
 
-    def fill(self, rows: Sequence[CredentialsRow], checked: Collection[int], width: int) -> None:
-        """List `rows`, the cursor kept on the same account (a new password moves it in the
-        list), else on the same line number."""
+    def fill(
+        self,
+        rows: Sequence[CredentialsRow],
+        checked: Collection[int],
+        width: int,
+        follow: int | None = None,
+    ) -> None:
+        """List `rows`, the cursor on account `follow` if given and listed (a new password
+        moves its account in the list), else kept on the same line number."""
         keep = self.cursor_row
-        following = self.account_under_cursor()
         with_login, holder = self.shape = columns(rows, width)
         self.clear(columns=True)
         self.add_column("", key="check", width=3)
@@ -68,14 +73,8 @@ class AccountsTable(DataTable[Text]):
                 cells.append(Text(row.login))
             self.add_row(*cells, name, key=str(row.account_id))
         if rows:
-            found = (i for i, row in enumerate(rows) if row.account_id == following)
+            found = (i for i, row in enumerate(rows) if row.account_id == follow)
             self.move_cursor(row=next(found, min(keep, len(rows) - 1)))
-
-    def account_under_cursor(self) -> int | None:
-        if not self.row_count or not 0 <= self.cursor_row < self.row_count:
-            return None
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        return int(key) if key is not None else None
 
     def tick(self, account_id: int, checked: bool) -> None:
         self.update_cell(str(account_id), "check", tick_mark(checked))
