@@ -4,7 +4,7 @@ key brings up, not the screen underneath, and none may be lost.
 
 Every key from the terminal goes through the app's `TypeAhead` before Textual dispatches it.
 It waits, in the order typed, while
-- the key before it is still being acted on (until its screen has handled it and repainted);
+- the key before it is still being acted on (until what it set going has had its turn);
 - the screen on top is not ready (pushed, not yet mounted, its focus not yet set);
 - the screen on top takes no keys (`takes_keys = False`: a progress bar; they are for what
   comes after it);
@@ -75,7 +75,7 @@ class TypeAhead:
         callback, a worker started) has had its turn."""
         token = self._in_hand = object()
         handled = asyncio.Event()
-        if not target.call_after_refresh(handled.set):
+        if not target.call_later(handled.set):  # after the key, in the target's own queue
             handled.set()
 
         async def settle() -> None:
