@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.console import Console
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, Provider
@@ -25,11 +26,13 @@ from packweb_tui.store.urls import shown_url
 from packweb_tui.tui.commands import PackWebCommands
 from packweb_tui.tui.context import ChooseEstablishment, ConsoleContext, FirstReadDone, utc_now
 from packweb_tui.tui.css import css_paths
-from packweb_tui.tui.keymap import keymap_of
+from packweb_tui.tui.focus import FocusKeeper
+from packweb_tui.tui.keymap import bound_keys, keymap_of
 from packweb_tui.tui.keys import footer_key_label
 from packweb_tui.tui.screens.console import ConsoleScreen
 from packweb_tui.tui.screens.establishments import EstablishmentsScreen
 from packweb_tui.tui.screens.help import HelpScreen, key_sections
+from packweb_tui.tui.typeahead import TypeAhead
 from packweb_tui.tui.widgets.palette import Palette
 
 if TYPE_CHECKING:
@@ -115,6 +118,9 @@ class PackWebApp(App[None]):
         self.db_url = db_url
         self.error: str | None = None  # why the store could not be opened
         self.ready = False  # the store is open and the establishments are known
+        # Keys typed ahead wait for what the keys before them bring up; quitting never waits.
+        self.type_ahead = TypeAhead(self, [*bound_keys("app.quit_anywhere", keymap), "ctrl+c"])
+        self.focus_keeper = FocusKeeper(self)
 
     @property
     def db(self) -> Database | None:
@@ -125,6 +131,26 @@ class PackWebApp(App[None]):
     def establishment(self) -> EstablishmentView | None:
         """The establishment at work (the context holds it)."""
         return self.context.establishment
+
+    def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_changed)
+        self._screen_changed(self.screen)
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        # A dialog opened or closed: the focus goes back where it was when it opened, and
+        # the keys typed meanwhile wait until the screen on top is ready for them.
+        self.focus_keeper.screen_changed(screen)
+        self.type_ahead.screen_changed(screen)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.type_ahead.keeps(event):
+                return
+            target = self.focused or self.screen  # where Textual sends it
+            await super().on_event(event)
+            self.type_ahead.handed(target)
+            return
+        await super().on_event(event)
 
     def get_key_display(self, binding: Binding) -> str:
         return binding.key_display or footer_key_label(binding.key)
@@ -199,7 +225,10 @@ class PackWebApp(App[None]):
     def action_switch_establishment(self) -> None:
         if self.db is None or any(isinstance(s, EstablishmentsScreen) for s in self.screen_stack):
             return
-        self.run_worker(self._switch_establishment(), group="establishments", exclusive=True)
+        worker = self.run_worker(
+            self._switch_establishment(), group="establishments", exclusive=True
+        )
+        self.type_ahead.wait_for(worker)
 
     async def _switch_establishment(self) -> None:
         from packweb_tui.services.establishments import list_establishments
@@ -229,7 +258,8 @@ class PackWebApp(App[None]):
         if self.db is None or self.establishment is None:
             self.notify("Aucun établissement en cours.", severity="warning")
             return
-        self.run_worker(self._edit_establishment(), group="establishments", exclusive=True)
+        worker = self.run_worker(self._edit_establishment(), group="establishments", exclusive=True)
+        self.type_ahead.wait_for(worker)
 
     async def _edit_establishment(self) -> None:
         """The name, postal address and phone of the establishment in use (its letters'

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from packweb_tui.domain.dates import format_instant
+from packweb_tui.domain.states import CredentialsState
 from packweb_tui.domain.wording import plural
 
 
@@ -84,6 +85,24 @@ class DeliveryReport:
         for item in self.cancelled:
             lines.append(f"  annulé n° {item.outbox_id} ({item.to}) : {item.reason}")
         return lines
+
+    def letter_outcomes(self) -> dict[int, tuple[CredentialsState, str | None]]:
+        """Letter id → its credentials' state after this run and the last error, for the
+        letters it sent, or that were refused or put off (those cancelled are left out:
+        another letter replaced them). What the store will say when read again."""
+        outcomes: dict[int, tuple[CredentialsState, str | None]] = {
+            item.letter_id: (CredentialsState.SENT, None)
+            for item in self.sent
+            if item.letter_id is not None
+        }
+        for items, state in (
+            (self.failed, CredentialsState.FAILED),
+            (self.deferred, CredentialsState.TO_SEND),
+        ):
+            for item in items:
+                if item.letter_id is not None:
+                    outcomes[item.letter_id] = (state, item.reason)
+        return outcomes
 
 
 def _sentence(words: str) -> str:

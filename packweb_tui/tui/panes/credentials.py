@@ -5,7 +5,8 @@ line under the cursor): send by email, print the édition, a new password, the a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -16,8 +17,10 @@ from textual.widgets import DataTable, Static, TabbedContent
 
 from packweb_tui.domain.dates import PARIS, format_instant
 from packweb_tui.domain.names import fold_name
+from packweb_tui.domain.states import CredentialsState
 from packweb_tui.domain.wording import plural
 from packweb_tui.tui.panes.pane import OPENING, StorePane
+from packweb_tui.tui.typeahead import holds_keys
 from packweb_tui.tui.widgets.accounts_rows import Folded, fold_rows, matching, next_sort, ordered
 from packweb_tui.tui.widgets.accounts_table import AccountsTable, columns
 from packweb_tui.tui.widgets.editions_line import EditionsLine
@@ -64,6 +67,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         self.checked: set[int] = set()  # account ids
         self.sort_key = "state"  # as the store lists them: to deliver first
         self.sort_reverse = False
+        self._follow: int | None = None  # the account the cursor goes to when next listed
 
     def compose(self) -> ComposeResult:
         yield Static(OPENING, classes="pane-figures", id="credentials-counts")
@@ -120,7 +124,8 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
     def _show_rows(self, rows: Sequence[CredentialsRow]) -> None:
         self.rows = list(rows)
         sort = (self.sort_key, self.sort_reverse)
-        self.query_one(AccountsTable).fill(rows, self.checked, self._table_width(), sort)
+        follow, self._follow = self._follow, None
+        self.query_one(AccountsTable).fill(rows, self.checked, self._table_width(), sort, follow)
         self.query_one("#credentials-body").display = bool(self.all_rows)
         filtering = self.screen.focused is self.query_one("#credentials-filter")
         if rows and not filtering and self.screen.query_one(TabbedContent).active == "credentials":
@@ -243,6 +248,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         if row.letter_id is None or row.state.value in ("sent", "printed"):
             panel.show_delivered()
             return
+        panel.show_reading(row.letter_id)
         self._read_letter(self.db, row.letter_id)
 
     @work(group="preview", exclusive=True)
@@ -302,7 +308,22 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
             return bool(field.value) or field.typing
         return True
 
+    def _show_outcomes(self, outcomes: Mapping[int, tuple[CredentialsState, str | None]]) -> None:
+        """What an action did to letters (id → state, error), shown at once: the store, read
+        again after it, takes a moment on a big list."""
+        now = self.context.now()
+
+        def after(row: CredentialsRow) -> CredentialsRow:
+            if row.letter_id is None or row.letter_id not in outcomes:
+                return row
+            state, error = outcomes[row.letter_id]
+            delivered = now if state in (CredentialsState.SENT, CredentialsState.PRINTED) else None
+            return replace(row, state=state, error=error, delivered_at=delivered)
+
+        self.apply([after(row) for row in self.all_rows])
+
     # --- printing ----------------------------------------------------------------------------
+    @holds_keys
     @work(group="letters", exclusive=True)
     async def action_print(self) -> None:
         import shlex
@@ -350,6 +371,14 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         finally:
             self.busy = False
         self.checked.clear()
+        printed = set(report.printed)
+        self._show_outcomes(
+            {
+                r.letter_id: (CredentialsState.PRINTED, None)
+                for r in chosen
+                if r.letter_id and r.login in printed
+            }
+        )
         self.reload()  # the éditions' line too: the path stays in view
         said = f"{plural(len(report.printed), 'lettre')} dans {report.path}"
         self.notify(
@@ -360,6 +389,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         )
 
     # --- a new password ----------------------------------------------------------------------
+    @holds_keys
     @work(group="letters", exclusive=True)
     async def action_reset(self) -> None:
         from packweb_tui.config import letters_dir
@@ -385,6 +415,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         except Exception as error:
             self._failed(error)
             return
+        self._follow = row.account_id  # its new letter moves it in the list: the cursor too
         self.reload()
         self.notify(
             f"Nouvelle lettre pour {report.login}, en file d'envoi.",
@@ -419,6 +450,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
         self.app.push_screen(ConfirmScreen("Compte", Content("\n".join(lines)), False))
 
     # --- sending -----------------------------------------------------------------------------
+    @holds_keys
     @work(group="letters", exclusive=True)
     async def action_send(self) -> None:
         """Send the ticked letters (or the one under the cursor) now, with a progress bar;
@@ -459,6 +491,7 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
             progress.dismiss()
             self.reload()
         self.checked -= {r.account_id for r in chosen}
+        self._show_outcomes(report.letter_outcomes())
         self.notify(
             "\n".join(report.summary_lines()),
             title="Envoi",

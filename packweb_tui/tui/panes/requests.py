@@ -18,6 +18,7 @@ from packweb_tui.domain.wording import plural
 from packweb_tui.services.pending import Queue
 from packweb_tui.tui.keys import as_printed
 from packweb_tui.tui.panes.pane import OPENING, StorePane
+from packweb_tui.tui.typeahead import holds_keys
 from packweb_tui.tui.widgets.filter_bar import FilterBar
 from packweb_tui.tui.widgets.requests_rows import LATE
 from packweb_tui.tui.widgets.requests_table import RequestsTable
@@ -270,11 +271,21 @@ class RequestsPane(StorePane[Queue]):
             return
 
         def after(decided: set[int] | None) -> None:
-            table.checked -= decided or set()
+            if decided:
+                self._decided(decided)
             self.reload()
 
         screen = ReviewScreen(self.db, self.uai, ids, self.context.operator)
         self.app.push_screen(screen, after)
+
+    def _decided(self, ids: set[int]) -> None:
+        """Requests just decided leave the list at once, ticks and counts with them: the
+        queue, read again after, takes a moment when it is long."""
+        table = self.query_one(RequestsTable)
+        table.checked -= ids
+        rest = [row for row in table.rows if row.id not in ids]
+        table.load(rest, self.context.now(), table.partial)
+        self._show_counts()
 
     # --- approving ---------------------------------------------------------------------------
     def _ticked(self) -> list[int] | None:
@@ -301,6 +312,7 @@ class RequestsPane(StorePane[Queue]):
         if (ids := self._ticked()) is not None:
             self.reject(ids)
 
+    @holds_keys
     @work(group="decisions", exclusive=True)
     async def approve(self, ids: Sequence[int]) -> None:
         """Count, confirm, approve in the background with a progress bar, sum up."""
@@ -352,8 +364,7 @@ class RequestsPane(StorePane[Queue]):
             return
         progress.dismiss()
         self.busy = False
-        table = self.query_one(RequestsTable)
-        table.checked -= {c.request_id for c in report.created}
+        self._decided({c.request_id for c in report.created})
         self.reload()
         title, body = approval_summary(report, plan, self.context.key("tab.credentials"))
         go = await self.app.push_screen_wait(
@@ -364,6 +375,7 @@ class RequestsPane(StorePane[Queue]):
         if go and report.created:
             await self.app.run_action("show_tab('credentials')")
 
+    @holds_keys
     @work(group="decisions", exclusive=True)
     async def reject(self, ids: Sequence[int]) -> None:
         """Choose or type a reason, confirm, reject, sum up."""
@@ -392,5 +404,5 @@ class RequestsPane(StorePane[Queue]):
         finally:
             self.busy = False
             self.reload()
-        self.query_one(RequestsTable).checked -= set(report.rejected)
+        self._decided(set(report.rejected))
         self.notify("\n".join(report.summary_lines()), title="Refus", markup=False)

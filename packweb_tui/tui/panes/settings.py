@@ -32,6 +32,7 @@ from packweb_tui.domain.wording import plural
 from packweb_tui.services.errors import failure_words
 from packweb_tui.tui.context import ChooseEstablishment
 from packweb_tui.tui.panes.pane import OPENING, StorePane
+from packweb_tui.tui.typeahead import holds_keys
 from packweb_tui.tui.widgets.closures import ClosuresSection, ClosuresTable
 from packweb_tui.tui.widgets.settings_form import SettingsForm
 
@@ -267,6 +268,7 @@ class SettingsPane(StorePane["SettingsView"]):
         self._fill(self.view.values)
         self.notify("Modifications annulées : les réglages enregistrés sont revenus.")
 
+    @holds_keys
     @work(group="settings-save", exclusive=True)
     async def action_save(self) -> None:
         await self.save()
@@ -351,6 +353,7 @@ class SettingsPane(StorePane["SettingsView"]):
         if old == TAB_ID and new != TAB_ID and self.dirty and not self._asking:
             self.call_later(self._hold_tab, new)
 
+    @holds_keys
     @work(group="settings-leave", exclusive=True)
     async def _hold_tab(self, wanted: str) -> None:
         self.query_ancestor(TabbedContent).active = TAB_ID
@@ -358,6 +361,7 @@ class SettingsPane(StorePane["SettingsView"]):
         if await self._settle("de changer d'onglet"):
             await self.app.run_action(f"show_tab('{wanted}')")
 
+    @holds_keys
     @work(group="settings-leave", exclusive=True)
     async def _ask_before_switching(self, uai: str) -> None:
         assert self.view is not None
@@ -371,6 +375,7 @@ class SettingsPane(StorePane["SettingsView"]):
         if back is not None:
             self.post_message(ChooseEstablishment(back))
 
+    @holds_keys
     @work(group="settings-leave", exclusive=True)
     async def action_quit(self) -> None:
         if not self.dirty or await self._settle("de quitter"):
@@ -387,10 +392,12 @@ class SettingsPane(StorePane["SettingsView"]):
         elif event.what == "remove":
             self._remove_closure()
 
+    @holds_keys
     @work(group="settings-closure", exclusive=True)
     async def action_add_closure(self) -> None:
         await self._edit_closure(None)
 
+    @holds_keys
     @work(group="settings-closure", exclusive=True)
     async def _change_closure(self) -> None:
         current = self._current_closure()
@@ -438,6 +445,7 @@ class SettingsPane(StorePane["SettingsView"]):
                 title="Fermeture par période",
             )
 
+    @holds_keys
     @work(group="settings-closure", exclusive=True)
     async def _remove_closure(self) -> None:
         from packweb_tui.services.settings import remove_closure

@@ -21,6 +21,7 @@ from packweb_tui.domain.errors import InputError
 from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.keys import legend
+from packweb_tui.tui.typeahead import holds_keys
 from packweb_tui.tui.widgets.date_field import DateField
 from packweb_tui.tui.widgets.footer import KeyFooter
 
@@ -192,6 +193,7 @@ class ClosureScreen(ModalScreen[bool]):
             self._saving = True
             self._store(period)
 
+    @holds_keys
     @work(group="closure-save", exclusive=True)
     async def _store(self, period: ClosurePeriod) -> None:
         try:

@@ -122,6 +122,8 @@ class ConsoleScreen(Screen[None]):
 
     @on(TabbedContent.TabActivated)
     def _reload_shown_pane(self, event: TabbedContent.TabActivated) -> None:
+        # A toast speaks of the pane it came from: it leaves with it.
+        self.app.clear_notifications()
         # Others may have changed the store meanwhile (the CLI, the nightly sync): a pane
         # is read again each time it is shown.
         if console_context(self).db is not None:
@@ -148,6 +150,13 @@ class ConsoleScreen(Screen[None]):
             context = console_context(self)
             return context.db is not None and context.establishment is not None
         return True
+
+    def focus_default(self) -> None:
+        """What the keys of the tab on show act on takes the focus (tui/focus.py: a dialog
+        closed, and what had the focus before it is gone)."""
+        active = self.query_one(TabbedContent).active
+        if active:
+            self.query_one(f"#{active}-pane", StorePane).focus_table()
 
     def action_show_tab(self, tab_id: str) -> None:
         focused = self.focused

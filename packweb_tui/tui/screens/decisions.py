@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, ProgressBar, Static
@@ -84,7 +84,8 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="decision-dialog"):
             yield Label(self._title, classes="decision-title")
-            yield Static(self._body, classes="decision-body")
+            with VerticalScroll(classes="decision-scroll"):  # a long body scrolls, keys stay
+                yield Static(self._body, classes="decision-body")
             keys_of = console_context(self).keys
             keys = (
                 legend((keys_of("confirm.yes"), self._yes), (keys_of("confirm.no"), self._no))
@@ -107,6 +108,7 @@ class ProgressScreen(ModalScreen[None]):
     """A bar that moves as each batch is written; nothing to press, the work goes on."""
 
     CSS_PATH = css_paths("decisions")
+    takes_keys = False  # keys typed meanwhile wait for what comes next (tui/typeahead.py)
 
     def __init__(self, title: str, total: int) -> None:
         super().__init__(classes="decision")

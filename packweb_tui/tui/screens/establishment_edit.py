@@ -18,6 +18,7 @@ from packweb_tui.domain.errors import InputError
 from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.keys import legend
+from packweb_tui.tui.typeahead import holds_keys
 from packweb_tui.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -126,6 +127,7 @@ class EstablishmentEditScreen(ModalScreen[bool]):
             self._saving = True
             self._store(name, lines, phone)
 
+    @holds_keys
     @work(group="establishment-save", exclusive=True)
     async def _store(self, name: str, lines: list[str], phone: str) -> None:
         try:

@@ -20,6 +20,7 @@ from packweb_tui.domain.names import clean_text
 from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.keys import as_printed
+from packweb_tui.tui.typeahead import holds_keys, type_ahead
 from packweb_tui.tui.widgets.footer import KeyFooter
 from packweb_tui.tui.widgets.requests_rows import LATE, age_text, fit
 
@@ -62,6 +63,19 @@ def host_line(host: HostView, width: int = 78) -> Content:
     if host.has_account:
         parts.append(Content.styled(" (a un compte)", "$text-warning"))
     return Content(" ").join(parts)
+
+
+class HostList(OptionList):
+    """Hosts, one a line. The arrows stop at the ends: from the last line, one ↓ too many
+    went round to the first, and Entrée attached someone else."""
+
+    def action_cursor_down(self) -> None:
+        if self.highlighted is None or self.highlighted < self.option_count - 1:
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.highlighted is None or self.highlighted > 0:
+            super().action_cursor_up()
 
 
 def render_request(detail: RequestDetail, now: datetime, with_verdict: bool = True) -> Content:
@@ -170,13 +184,14 @@ class RequestDetailScreen(Screen["tuple[str, int] | None"]):
         yield Label(
             "Hôtes candidats (carte, nom, prénom, classe, type, mode)", id="detail-hosts-title"
         )
-        yield OptionList(id="detail-hosts")
+        yield HostList(id="detail-hosts")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
         self.read()
 
+    @holds_keys  # the keys typed as it opens act on what it shows
     @work(group="detail", exclusive=True)
     async def read(self) -> None:
         from packweb_tui.services.queue import request_detail
@@ -236,7 +251,8 @@ class RequestDetailScreen(Screen["tuple[str, int] | None"]):
         if host.attached and self.detail is not None and self.detail.attached_by:
             self.notify("Déjà rattachée à cet hôte.")
             return
-        self.run_worker(self._attach_work(host), group="detail-write", exclusive=True)
+        worker = self.run_worker(self._attach_work(host), group="detail-write", exclusive=True)
+        type_ahead(self).wait_for(worker)
 
     async def _attach_work(self, host: HostView) -> None:
         from packweb_tui.services.decisions.host_choice import attach_host
@@ -259,7 +275,7 @@ class RequestDetailScreen(Screen["tuple[str, int] | None"]):
                 self.notify(str(error), title="Impossible", severity="error", markup=False)
             self.read()
 
-        self.run_worker(detach(), group="detail-write", exclusive=True)
+        type_ahead(self).wait_for(self.run_worker(detach(), group="detail-write", exclusive=True))
 
     def action_search(self) -> None:
         def picked(host: HostView | None) -> None:
@@ -302,7 +318,7 @@ class HostSearchScreen(ModalScreen["HostView | None"]):
                 id="host-search-text",
                 compact=True,
             )
-            yield OptionList(id="host-search-list")
+            yield HostList(id="host-search-list")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -311,18 +327,24 @@ class HostSearchScreen(ModalScreen["HostView | None"]):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
-        self.run_worker(self._search(event.value), group="search", exclusive=True)
+        # The arrows and Entrée typed behind the letters act on the results of them all.
+        type_ahead(self).wait_for(
+            self.run_worker(self._search(event.value), group="search", exclusive=True)
+        )
 
     async def _search(self, text: str) -> None:
         from packweb_tui.services.queue import search_hosts
 
         found = await search_hosts(self.db, self.uai, text)
-        self.found = found
         options = self.query_one(OptionList)
+        # The highlight stays on its host while more letters narrow the results.
+        before = self.highlighted_host
+        self.found = found
         options.clear_options()
         if found:
             options.add_options(Option(host_line(h), str(h.id)) for h in found)
-            options.highlighted = 0
+            ids = [h.id for h in found]
+            options.highlighted = ids.index(before.id) if before and before.id in ids else 0
         elif text.strip():
             options.add_option(Option("Aucun hôte ne correspond.", "none", disabled=True))
 
@@ -330,10 +352,16 @@ class HostSearchScreen(ModalScreen["HostView | None"]):
         if self.found:
             getattr(self.query_one(OptionList), f"action_{action}")()
 
-    def action_pick(self) -> None:
+    @property
+    def highlighted_host(self) -> HostView | None:
         index = self.query_one(OptionList).highlighted
-        if self.found and index is not None and index < len(self.found):
-            self.dismiss(self.found[index])
+        if index is None or not 0 <= index < len(self.found):
+            return None
+        return self.found[index]
+
+    def action_pick(self) -> None:
+        if (host := self.highlighted_host) is not None:
+            self.dismiss(host)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

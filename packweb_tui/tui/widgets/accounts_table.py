@@ -35,8 +35,9 @@ def cut(text: str, width: int) -> Text:
     return shown
 
 
-def tick_mark(checked: bool) -> str:
-    return "[x]" if checked else "[ ]"
+def tick_mark(checked: bool) -> Text:
+    # A Text, not a str: the table reads a str as markup, where "[x]" is a tag (drawn blank).
+    return Text("[x]" if checked else "[ ]")
 
 
 def columns(rows: Sequence[CredentialsRow], width: int) -> tuple[int, int]:
@@ -53,7 +54,7 @@ def columns(rows: Sequence[CredentialsRow], width: int) -> tuple[int, int]:
     return login, max(room - login, HOLDER_LEAST)  # the holder: the rest
 
 
-class AccountsTable(DataTable[str | Text]):
+class AccountsTable(DataTable[Text]):
     """Lines keyed by account id; `fill` builds the columns again for the width given."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -66,9 +67,11 @@ class AccountsTable(DataTable[str | Text]):
         checked: Collection[int],
         width: int,
         sort: tuple[str, bool] = ("state", False),
+        follow: int | None = None,
     ) -> None:
-        """List `rows`, the cursor kept on the same line number; the sorted column's title
-        (`sort`: its key, reversed or not) with its arrow."""
+        """List `rows`, the cursor on account `follow` if given and listed (a new password
+        moves its account in the list), else kept on the same line number; the sorted
+        column's title (`sort`: its key, reversed or not) with its arrow."""
         keep = self.cursor_row
         login, holder = self.shape = columns(rows, width)
         key, reverse = sort
@@ -86,12 +89,13 @@ class AccountsTable(DataTable[str | Text]):
             word, style = row.state.short_label, STATE_STYLES[row.state]
             name = cut(row.holder, holder)
             ticked = tick_mark(row.account_id in checked)
-            cells: list[str | Text] = [ticked, Text(word, style=style)]
+            cells: list[Text] = [ticked, Text(word, style=style)]
             if login:
                 cells.append(cut(row.login, login))
             self.add_row(*cells, name, key=str(row.account_id))
         if rows:
-            self.move_cursor(row=min(keep, len(rows) - 1))
+            found = (i for i, row in enumerate(rows) if row.account_id == follow)
+            self.move_cursor(row=next(found, min(keep, len(rows) - 1)))
 
     def tick(self, account_id: int, checked: bool) -> None:
         self.update_cell(str(account_id), "check", tick_mark(checked))

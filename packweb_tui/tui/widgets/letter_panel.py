@@ -17,14 +17,28 @@ if TYPE_CHECKING:
     from packweb_tui.services.letters import LetterPreview
 
 
+READING = "Lecture de la lettre…"
+
+
 class LetterPanel(VerticalScroll):
     """Shows one letter (`show_letter`), or says why there is none to show."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.letter_id: int | None = None  # the letter shown, if one is
 
     def compose(self) -> ComposeResult:
         yield Static("", id="credentials-letter", markup=False)
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str, letter_id: int | None = None) -> None:
+        self.letter_id = letter_id
         self.query_one("#credentials-letter", Static).update(text)
+
+    def show_reading(self, letter_id: int) -> None:
+        """Letter `letter_id` is being read: what the panel shows stays only if it is that
+        letter (read again); anything else would describe another account meanwhile."""
+        if self.letter_id != letter_id:
+            self._say(READING)
 
     def clear(self) -> None:
         self._say("")
@@ -52,4 +66,4 @@ class LetterPanel(VerticalScroll):
                 f"Attention : la police des lettres n'a pas ces caractères, absents du PDF : "
                 f"{' '.join(preview.unprintable)}. Le courriel, lui, les montre.\n\n{text}"
             )
-        self._say(text)
+        self._say(text, preview.letter_id)
