@@ -14,7 +14,8 @@ import pytest
 from packweb_tui.config import Config, SmtpConfig
 from packweb_tui.services import letters
 from packweb_tui.services.decisions.approve import approve_requests
-from packweb_tui.services.letters import credentials_rows, print_edition
+from packweb_tui.services.editions import print_edition
+from packweb_tui.services.letters import credentials_rows
 from packweb_tui.services.queue import pending_queue
 from packweb_tui.store.database import Database
 from packweb_tui.tui.app import PackWebApp
