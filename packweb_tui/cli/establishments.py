@@ -41,7 +41,7 @@ def establishments_add(
 
 @establishments.command("set")
 @click.argument("uai")
-@click.option("--name", help="Le nouveau nom.")
+@click.option("--name", metavar="NOM", help="Le nouveau nom.")
 @click.option("--address", "address", multiple=True, metavar="LIGNE", help=ADDRESS_HELP)
 @click.option("--no-address", is_flag=True, help="Efface l'adresse postale.")
 @click.option("--phone", metavar="NUMÉRO", help=PHONE_HELP)

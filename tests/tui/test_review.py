@@ -314,3 +314,69 @@ async def test_what_waits_for_a_later_try_is_sent_again_now(lycee_url: str, tmp_
                 ),
             )
     assert len(mailbox.received) == 2
+
+
+async def test_skipped_requests_stay_in_the_list(
+    lycee_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Skipping is not deciding: the Demandes list does not drop the skipped lines (it
+    dropped them at once, until the queue was read again)."""
+    from packweb_tui.tui.panes.requests import RequestsPane
+
+    dropped: list[set[int]] = []
+    drop = RequestsPane._decided
+
+    def spy(pane: RequestsPane, ids: set[int]) -> None:
+        dropped.append(set(ids))
+        drop(pane, ids)
+
+    monkeypatch.setattr(RequestsPane, "_decided", spy)
+    app = make_app(lycee_url, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("v")
+        await on_line(pilot, "1 / 3")
+        await pilot.press("space")
+        await on_line(pilot, "2 / 3")
+        await pilot.press("space")
+        await on_line(pilot, "3 / 3")
+        summary = await dialog_after(pilot, "escape")
+        assert "0 compte créé" in summary
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConsoleScreen) and len(names(app)) == 5)
+    assert dropped == []
+
+
+async def test_the_candidates_arrows_stop_at_the_last(lycee_url: str, tmp_path: Path) -> None:
+    """One ↓ too many does not go round to the first candidate (the host search's bug)."""
+    app = make_app(lycee_url, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("v")
+        await on_line(pilot, "1 / 3")
+        await pilot.press("space", "space")  # to Durand Léa: two hosts share her digits
+        screen = await on_line(pilot, "3 / 3")
+        hosts = screen.query_one("#detail-hosts", OptionList)
+        assert hosts.option_count == 2
+        await pilot.press("down", "down", "down", "down")
+        await pilot.pause()
+        assert hosts.highlighted == 1
+
+
+async def test_keys_typed_with_o_reach_the_outbox(lycee_url: str, tmp_path: Path) -> None:
+    """`o`, `m`, `Entrée` in one burst (over SSH): `m` waits for the list instead of being
+    dropped while the outbox is read, and the emails go."""
+    mailbox = Mailbox()
+    async with SmtpServer(mailbox) as server:
+        app = make_app(lycee_url, tmp_path, server.port)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_loaded(pilot)
+            await pilot.press("v")
+            await on_line(pilot, "1 / 3")
+            await pilot.press("space", "R", "enter")  # Inconnu: a refusal
+            await on_line(pilot, "3 / 3")
+            await pilot.press("escape", "escape")
+            await until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+            await pilot.press("o", "m", "enter")
+            await until(pilot, lambda: len(mailbox.received) == 1)
+    assert [r.rcpt_tos[0] for r in mailbox.received] == ["p3@example.fr"]

@@ -126,8 +126,11 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
-            yield Label("Aide : les touches", id="help-title")
-            yield Static(where_it_works(console_context(self)), id="help-where")
+            # Title and place docked together: the list's height then leaves room for them
+            # and its last line shows (Fin, Pg↓).
+            with Vertical(id="help-head"):
+                yield Label("Aide : les touches", id="help-title")
+                yield Static(where_it_works(console_context(self)), id="help-where")
             with VerticalScroll(id="help-keys"):
                 yield Static(render_sections(self._sections))
         yield KeyFooter()

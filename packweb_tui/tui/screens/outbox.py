@@ -17,9 +17,10 @@ from textual.widgets import DataTable, Label, Static
 from packweb_tui.domain.dates import format_instant
 from packweb_tui.domain.states import OutboxStatus
 from packweb_tui.domain.wording import plural
-from packweb_tui.services.errors import first_line
+from packweb_tui.services.errors import failure_words
 from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
+from packweb_tui.tui.typeahead import holds_keys
 from packweb_tui.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ class OutboxScreen(Screen[None]):
         self.reload()
 
     # --- reading -----------------------------------------------------------------------------
+    @holds_keys
     @work(group="outbox-read", exclusive=True)
     async def reload(self) -> None:
         from packweb_tui.services.outbox.views import establishment_outbox
@@ -86,7 +88,7 @@ class OutboxScreen(Screen[None]):
             board = await establishment_outbox(self.db, self.uai, sender)
         except Exception as error:
             self.query_one("#outbox-counts", Static).update(
-                Content.from_markup("[$error]Lecture impossible : $e[/]", e=first_line(error))
+                Content.from_markup("[$error]Lecture impossible : $e[/]", e=failure_words(error))
             )
             return
         self.board = board
@@ -177,6 +179,7 @@ class OutboxScreen(Screen[None]):
             return board.deferred > 0 or None
         return board.due > 0 or None
 
+    @holds_keys
     @work(group="outbox-send", exclusive=True)
     async def action_send(self, deferred: bool) -> None:
         """Confirm, send with a progress bar, sum up; the outbox read again."""
@@ -206,7 +209,7 @@ class OutboxScreen(Screen[None]):
                 progress=progress.advance, deferred=deferred, uai=self.uai,
             )  # fmt: skip
         except Exception as error:
-            self.notify(first_line(error), title="Impossible", severity="error", markup=False)
+            self.notify(failure_words(error), title="Impossible", severity="error", markup=False)
             return
         finally:
             self.busy = False

@@ -22,14 +22,15 @@ from packweb_tui.domain.decisions import SETTLED_KINDS, reason_for
 from packweb_tui.domain.matching import MatchKind
 from packweb_tui.domain.names import clean_text
 from packweb_tui.domain.requests import RequestStatus
-from packweb_tui.domain.wording import plural
-from packweb_tui.services.errors import first_line
+from packweb_tui.domain.wording import agree, plural
+from packweb_tui.services.errors import failure_words
 from packweb_tui.tui.context import console_context
 from packweb_tui.tui.css import css_paths
 from packweb_tui.tui.keymap import bound_keys
 from packweb_tui.tui.keys import as_printed
-from packweb_tui.tui.screens.request_detail import host_line, render_request
+from packweb_tui.tui.screens.request_detail import HostList, host_line, render_request
 from packweb_tui.tui.screens.review_state import Outcome, Review
+from packweb_tui.tui.typeahead import holds_keys
 from packweb_tui.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ class ReviewScreen(Screen["set[int]"]):
         yield Label(
             "Hôtes candidats (carte, nom, prénom, classe, type, mode)", id="detail-hosts-title"
         )
-        yield OptionList(id="detail-hosts")
+        yield HostList(id="detail-hosts")  # the arrows stop at the ends: no wrap to another
         yield Static("", id="review-proposal")
         yield KeyFooter()
 
@@ -146,7 +147,7 @@ class ReviewScreen(Screen["set[int]"]):
             detail = await request_detail(self.db, line.request_id)
         except Exception as error:
             self.query_one("#detail-request", Static).update(
-                Content.from_markup("[$error]Lecture impossible : $e[/]", e=first_line(error))
+                Content.from_markup("[$error]Lecture impossible : $e[/]", e=failure_words(error))
             )
             return
         if line is not self.review.line:
@@ -331,6 +332,7 @@ class ReviewScreen(Screen["set[int]"]):
         )
         self._show(self.review.index, forward=False)
 
+    @holds_keys
     @work(group="review-dialog", exclusive=True)
     async def action_reject(self) -> None:
         from packweb_tui.services.decisions.reject import reject_requests
@@ -362,6 +364,7 @@ class ReviewScreen(Screen["set[int]"]):
 
         self._save(reject())
 
+    @holds_keys
     @work(group="review-dialog", exclusive=True)
     async def action_reject_rest(self) -> None:
         from packweb_tui.services.decisions.review import reject_by_kind, settled_rejections
@@ -385,8 +388,8 @@ class ReviewScreen(Screen["set[int]"]):
         body = Content("\n").join(
             [
                 Content.styled(
-                    f"Refuser {plural(total, 'demande')}, chacune pour le motif de sa "
-                    "concordance :",
+                    f"Refuser {plural(total, 'demande')}, "
+                    f"{agree(total, 'pour', 'chacune pour')} le motif de sa concordance :",
                     "bold",
                 ),
                 *(
@@ -394,8 +397,8 @@ class ReviewScreen(Screen["set[int]"]):
                     for g in groups
                 ),
                 Content(
-                    "\nChaque demandeur en est prévenu par courriel. Les demandes probables "
-                    "ou ambiguës restent à décider une à une."
+                    f"\n{agree(total, 'Le demandeur', 'Chaque demandeur')} en est prévenu par "
+                    "courriel. Les demandes probables ou ambiguës restent à décider une à une."
                 ),
             ]
         )
@@ -439,7 +442,7 @@ class ReviewScreen(Screen["set[int]"]):
         self.run_worker(job, group="review-save")
 
     def _failed(self, error: Exception) -> None:
-        self.notify(first_line(error), title="Impossible", severity="error", markup=False)
+        self.notify(failure_words(error), title="Impossible", severity="error", markup=False)
         self._show(self.review.index, forward=False)
 
     def _advance(self) -> None:
@@ -453,6 +456,7 @@ class ReviewScreen(Screen["set[int]"]):
     def action_close(self) -> None:
         self._finish()
 
+    @holds_keys
     @work(group="review-end", exclusive=True)
     async def _finish(self) -> None:
         from packweb_tui.tui.screens.decisions import ConfirmScreen
@@ -462,4 +466,11 @@ class ReviewScreen(Screen["set[int]"]):
         key = as_printed(console_context(self).key("tab.credentials"))
         body = Content("\n".join(self.review.summary_lines(key)))
         await self.app.push_screen_wait(ConfirmScreen("Revue terminée", body, False))
-        self.dismiss({line.request_id for line in self.review.lines if line.outcome is not None})
+        # Skipped lines are not decided: they stay in the Demandes list.
+        self.dismiss(
+            {
+                line.request_id
+                for line in self.review.lines
+                if line.outcome not in (None, Outcome.SKIPPED)
+            }
+        )
