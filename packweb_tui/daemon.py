@@ -73,7 +73,7 @@ async def serve(db_url: str, config: Config, stop: asyncio.Event | None = None) 
     from apscheduler.triggers.interval import IntervalTrigger
 
     from packweb_tui.domain.dates import PARIS
-    from packweb_tui.services.overview import open_database
+    from packweb_tui.services.database import open_database
 
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()

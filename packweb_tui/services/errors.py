@@ -91,6 +91,11 @@ def driver_words(reason: BaseException) -> str:
     return _SQLITE_WORDS.get(line, line)
 
 
+def unreachable(reason: BaseException) -> str:
+    """A database that cannot be reached, and why (the driver's error)."""
+    return f"base de données inaccessible : {driver_words(reason)}"
+
+
 def _known_words(error: BaseException) -> str | None:
     """What failed, in French, for the failures we know; None for any other."""
     # Here and not at the top: the faces import this module before the store is needed.
@@ -108,8 +113,7 @@ def _known_words(error: BaseException) -> str | None:
     if isinstance(error, DatabaseFailure | OSError | ConnectionError) or (
         isinstance(error, DBAPIError) and error.connection_invalidated
     ):
-        reason = getattr(error, "orig", None) or error  # the driver's own words
-        return f"base de données inaccessible : {driver_words(reason)}"
+        return unreachable(getattr(error, "orig", None) or error)  # the driver's own words
     return None
 
 

@@ -10,16 +10,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from packweb_tui.domain.errors import InputError
 from packweb_tui.domain.hosts import HostKind, HostMode
 from packweb_tui.domain.payments import PaymentMethod
 from packweb_tui.domain.states import SyncStatus
-from packweb_tui.services.errors import OperationalError, driver_words, failure_words
 from packweb_tui.services.establishments import require_establishment
-from packweb_tui.store.database import Database, MissingDatabase
+from packweb_tui.store.database import Database
 from packweb_tui.store.models import AccountHost, Host, Payment, SyncRun
 
 SYNC_TRIGGER_LABELS = {
@@ -27,19 +23,6 @@ SYNC_TRIGGER_LABELS = {
     "manual": "à la demande",
     "cli": "en ligne de commande",
 }
-
-
-async def open_database(url: str | URL) -> Database:
-    """Open the store, which must exist (an older schema is upgraded); OperationalError with
-    a one-line French reason when it is missing or cannot be opened."""
-    try:
-        return await Database.open(url)
-    except (MissingDatabase, InputError) as error:
-        raise OperationalError(failure_words(error)) from error
-    except (SQLAlchemyError, OSError, ConnectionError, ValueError) as error:
-        detail = error.orig if isinstance(error, DBAPIError) and error.orig else error
-        reason = driver_words(detail)
-        raise OperationalError(f"base de données inaccessible : {reason}") from error
 
 
 @dataclass(frozen=True, slots=True)

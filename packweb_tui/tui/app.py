@@ -171,8 +171,8 @@ class PackWebApp(App[None]):
         self.run_worker(self._open(), name="open-database", group="database")
 
     async def _open(self) -> None:
+        from packweb_tui.services.database import open_database
         from packweb_tui.services.establishments import list_establishments
-        from packweb_tui.services.overview import open_database
 
         context = self.context
         try:

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from packweb_tui.domain.hosts import HostKind, HostMode
 from packweb_tui.domain.states import SyncStatus
+from packweb_tui.services.database import open_database
 from packweb_tui.services.errors import OperationalError, UnknownEstablishment
-from packweb_tui.services.overview import accounts_overview, open_database, sync_overview
+from packweb_tui.services.overview import accounts_overview, sync_overview
 from packweb_tui.store.database import Database
 from packweb_tui.store.models import Establishment, SyncRun
 from tests.tui.support import COLLEGE, LYCEE, OPERATOR, fill

@@ -226,12 +226,10 @@ class CredentialsPane(StorePane["Sequence[CredentialsRow]"]):
 
     def _sort_by(self, key: str, reverse: bool) -> None:
         """Sort again, the cursor kept on its account."""
-        current = self.current
+        if (current := self.current) is not None:
+            self._follow = current.account_id
         self.sort_key, self.sort_reverse = key, reverse
         self._show_rows(self._filtered())
-        if current is not None:
-            at = next(n for n, row in enumerate(self.rows) if row.account_id == current.account_id)
-            self.query_one(AccountsTable).move_cursor(row=at)
 
     # --- the letter on the right --------------------------------------------------------------
     @on(DataTable.RowHighlighted)
